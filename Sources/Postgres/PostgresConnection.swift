@@ -1,0 +1,226 @@
+import CLibPQ
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One libpq connection. Every method blocks the calling thread, so they are
+/// only ever called from the pool's NIOThreadPool threads, never from Swift's
+/// cooperative pool or an event loop (see `PostgresPool`). It is
+/// `@unchecked Sendable` because it moves between those threads, but it is
+/// used by one task at a time: whoever holds the pool lease or the listener.
+final class PostgresConnection: @unchecked Sendable {
+    private let handle: OpaquePointer
+    private let usePreparedStatements: Bool
+    private var preparedStatements: [StatementKey: String] = [:]
+    private(set) var lastUsed = ContinuousClock.now
+
+    private struct StatementKey: Hashable {
+        var text: String
+        var types: [Oid]
+    }
+
+    private static let statementCacheLimit = 512
+
+    /// `conninfo` is a URL or key=value string; our own settings come after it,
+    /// so they win (libpq applies keywords in order).
+    static func connect(conninfo: String, applicationName: String, usePreparedStatements: Bool) throws -> PostgresConnection {
+        let keywords = ["application_name", "connect_timeout", "dbname", "client_encoding"]
+        let values = [applicationName, "5", conninfo, "UTF8"]
+        let handle = withCStringArray(keywords) { keywordPointers in
+            withCStringArray(values) { valuePointers in
+                PQconnectdbParams(keywordPointers, valuePointers, 1)
+            }
+        }
+        guard let handle else {
+            throw PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines()
+            PQfinish(handle)
+            throw PostgresError(code: .connectionFailed, message: message)
+        }
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
+        let connection = PostgresConnection(handle: handle, usePreparedStatements: usePreparedStatements)
+        // Dates are parsed from ISO text; a server set to another DateStyle is corrected per session.
+        if let style = PQparameterStatus(handle, "DateStyle"), !String(cString: style).hasPrefix("ISO") {
+            try connection.executeScript("SET DateStyle = ISO")
+        }
+        return connection
+    }
+
+    private init(handle: OpaquePointer, usePreparedStatements: Bool) {
+        self.handle = handle
+        self.usePreparedStatements = usePreparedStatements
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
+
+    /// Idle with no transaction open: safe to hand to the next caller.
+    var isIdle: Bool { PQtransactionStatus(handle) == PQTRANS_IDLE }
+
+    var serverProcessID: Int32 { PQbackendPID(handle) }
+
+    /// Cheap liveness check for a connection that sat in the pool: a server
+    /// that restarted has closed the socket (or sent a FATAL message), which
+    /// shows as readable without any round trip.
+    func looksAlive() -> Bool {
+        guard !isBroken else { return false }
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { return false }
+        // A terminated backend sends a FATAL message and then closes: the
+        // first read gets the message, a later one the end of the stream.
+        for _ in 0..<4 {
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, 0)
+            if ready == 0 { return !isBroken }
+            if ready < 0 || PQconsumeInput(handle) == 0 || isBroken { return false }
+        }
+        // Still readable after several reads: an idle connection has no business receiving that much.
+        return false
+    }
+
+    func query(_ sql: SQL) throws -> PostgresRows {
+        lastUsed = .now
+        let types = sql.bindings.map(\.type)
+        if usePreparedStatements, !sql.bindings.isEmpty {
+            let name = try preparedStatementName(for: sql.text, types: types)
+            return try run(sql.bindings) { values in
+                PQexecPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
+            }
+        }
+        return try run(sql.bindings) { values in
+            types.withUnsafeBufferPointer { typePointer in
+                PQexecParams(handle, sql.text, Int32(values.count), typePointer.baseAddress, values, nil, nil, 0)
+            }
+        }
+    }
+
+    /// Runs trusted SQL that may hold several statements (migration files, BEGIN/COMMIT).
+    /// It takes no parameters, so it must never see input.
+    func executeScript(_ text: String) throws {
+        lastUsed = .now
+        guard let result = PQexec(handle, text) else { throw connectionError() }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            throw PostgresError(result: result, connection: handle)
+        }
+    }
+
+    func listen(_ channel: String) throws {
+        try executeScript("LISTEN \(quoteIdentifier(channel))")
+    }
+
+    /// Waits up to `timeout` milliseconds for notifications (LISTEN connections only).
+    func waitForNotifications(timeout: Int32) throws -> [PostgresNotification] {
+        var notifications = drainNotifications()
+        if !notifications.isEmpty { return notifications }
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, timeout)
+        if ready < 0, errno != EINTR { throw connectionError() }
+        if ready > 0, PQconsumeInput(handle) == 0 { throw connectionError() }
+        if isBroken { throw connectionError() }
+        notifications = drainNotifications()
+        return notifications
+    }
+
+    private func drainNotifications() -> [PostgresNotification] {
+        var notifications: [PostgresNotification] = []
+        while let pointer = PQnotifies(handle) {
+            let notify = pointer.pointee
+            notifications.append(PostgresNotification(
+                channel: String(cString: notify.relname),
+                payload: String(cString: notify.extra),
+                processID: notify.be_pid
+            ))
+            PQfreemem(pointer)
+        }
+        return notifications
+    }
+
+    private func preparedStatementName(for text: String, types: [Oid]) throws -> String {
+        let key = StatementKey(text: text, types: types)
+        if let name = preparedStatements[key] { return name }
+        if preparedStatements.count >= Self.statementCacheLimit {
+            try executeScript("DEALLOCATE ALL")
+            preparedStatements.removeAll()
+        }
+        let name = "creneau_\(preparedStatements.count + 1)"
+        guard let result = types.withUnsafeBufferPointer({ PQprepare(handle, name, text, Int32(types.count), $0.baseAddress) }) else {
+            throw connectionError()
+        }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_COMMAND_OK else {
+            throw PostgresError(result: result, connection: handle)
+        }
+        preparedStatements[key] = name
+        return name
+    }
+
+    private func run(
+        _ bindings: [PostgresValue],
+        _ execute: ([UnsafePointer<CChar>?]) -> OpaquePointer?
+    ) throws -> PostgresRows {
+        let result = withOptionalCStringArray(bindings.map(\.text)) { values in execute(values) }
+        guard let result else { throw connectionError() }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+            return Self.copyRows(result)
+        default:
+            throw PostgresError(result: result, connection: handle)
+        }
+    }
+
+    private func connectionError() -> PostgresError {
+        PostgresError(code: .connectionLost, message: String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines())
+    }
+
+    private static func copyRows(_ result: OpaquePointer) -> PostgresRows {
+        let rowCount = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        var columns: [PostgresRows.Column] = []
+        columns.reserveCapacity(columnCount)
+        for column in 0..<columnCount {
+            columns.append(.init(name: String(cString: PQfname(result, Int32(column))), type: PQftype(result, Int32(column))))
+        }
+        var values: [String?] = []
+        values.reserveCapacity(rowCount * columnCount)
+        for row in 0..<rowCount {
+            for column in 0..<columnCount {
+                if PQgetisnull(result, Int32(row), Int32(column)) == 1 {
+                    values.append(nil)
+                } else {
+                    values.append(String(cString: PQgetvalue(result, Int32(row), Int32(column))))
+                }
+            }
+        }
+        let affected = Int(String(cString: PQcmdTuples(result))) ?? 0
+        return PostgresRows(columns: columns, values: values, affectedRows: affected)
+    }
+}
+
+public struct PostgresNotification: Sendable, Hashable {
+    public var channel: String
+    public var payload: String
+    public var processID: Int32
+}
+
+private func withCStringArray<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    withOptionalCStringArray(strings) { pointers in
+        body(pointers + [nil])
+    }
+}
+
+/// libpq wants C strings that live for the call; strdup'd copies are freed after it.
+private func withOptionalCStringArray<R>(_ strings: [String?], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let copies: [UnsafeMutablePointer<CChar>?] = strings.map { $0.flatMap { strdup($0) } }
+    defer { copies.forEach { free($0) } }
+    return body(copies.map { $0.map { UnsafePointer($0) } })
+}

@@ -1,0 +1,126 @@
+import Logging
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// LISTEN/NOTIFY on one dedicated connection, shared by every subscriber in
+/// this process. Notifications come out as AsyncStreams; a lost connection
+/// is reopened and every channel listened to again, so subscribers live on
+/// across a database restart (notifications sent while it was down are lost,
+/// which is why consumers re-read state when they reconnect).
+public final class PostgresListener: Service, Sendable {
+    private let configuration: PostgresConfiguration
+    private let threadPool: NIOThreadPool
+    private let logger: Logger
+    private let state = Mutex(State())
+    private let connected = Mutex(false)
+
+    private struct State {
+        var subscribers: [String: [Int: AsyncStream<PostgresNotification>.Continuation]] = [:]
+        var pendingChannels: Set<String> = []
+        var nextID = 0
+        var stopped = false
+    }
+
+    public init(_ configuration: PostgresConfiguration, logger: Logger = Logger(label: "creneau.postgres.listen")) {
+        self.configuration = configuration
+        self.logger = logger
+        self.threadPool = NIOThreadPool(numberOfThreads: 1)
+        threadPool.start()
+    }
+
+    /// Notifications on `channel` from now until the stream is dropped.
+    public func notifications(channel: String) -> AsyncStream<PostgresNotification> {
+        let (stream, continuation) = AsyncStream<PostgresNotification>.makeStream(bufferingPolicy: .bufferingNewest(1024))
+        let id = state.withLock { state -> Int in
+            state.nextID += 1
+            if state.subscribers[channel] == nil { state.pendingChannels.insert(channel) }
+            state.subscribers[channel, default: [:]][state.nextID] = continuation
+            return state.nextID
+        }
+        continuation.onTermination = { [weak self] _ in
+            self?.state.withLock { state in
+                state.subscribers[channel]?[id] = nil
+                if state.subscribers[channel]?.isEmpty == true { state.subscribers[channel] = nil }
+            }
+        }
+        return stream
+    }
+
+    /// True once the listening connection is up (tests wait for it before notifying).
+    public var isListening: Bool {
+        connected.withLock { $0 } && state.withLock { $0.pendingChannels.isEmpty }
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await self.listenLoop()
+        }
+        stop()
+        try await threadPool.shutdownGracefully()
+    }
+
+    private func listenLoop() async {
+        var connection: PostgresConnection?
+        while !Task.isCancelled {
+            do {
+                if connection == nil {
+                    let configuration = self.configuration
+                    connection = try await threadPool.runIfActive {
+                        try PostgresConnection.connect(
+                            conninfo: configuration.conninfo,
+                            applicationName: configuration.applicationName + "-listen",
+                            usePreparedStatements: false
+                        )
+                    }
+                    // Every channel is listened to again on a new connection.
+                    state.withLock { $0.pendingChannels.formUnion($0.subscribers.keys) }
+                    logger.debug("listener connected")
+                }
+                guard let current = connection else { continue }
+                let channels = state.withLock { state -> Set<String> in
+                    defer { state.pendingChannels.removeAll() }
+                    return state.pendingChannels
+                }
+                let notifications = try await threadPool.runIfActive {
+                    for channel in channels { try current.listen(channel) }
+                    // Short waits so new channels and shutdown are noticed promptly.
+                    return try current.waitForNotifications(timeout: 100)
+                }
+                connected.withLock { $0 = true }
+                deliver(notifications)
+            } catch {
+                if connection != nil { logger.warning("listener connection lost: \(error)") }
+                connection = nil
+                connected.withLock { $0 = false }
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    private func deliver(_ notifications: [PostgresNotification]) {
+        guard !notifications.isEmpty else { return }
+        let targets = state.withLock { state in
+            notifications.map { notification in (notification, Array((state.subscribers[notification.channel] ?? [:]).values)) }
+        }
+        for (notification, continuations) in targets {
+            for continuation in continuations { continuation.yield(notification) }
+        }
+    }
+
+    private func stop() {
+        let all = state.withLock { state in
+            state.stopped = true
+            defer { state.subscribers.removeAll() }
+            return state.subscribers.values.flatMap(\.values)
+        }
+        for continuation in all { continuation.finish() }
+    }
+}
+
+extension PostgresSession {
+    /// NOTIFY with a bound payload (NOTIFY itself takes no parameters).
+    public func notify(channel: String, payload: String) async throws {
+        try await query("SELECT pg_notify(\(channel), \(payload))")
+    }
+}

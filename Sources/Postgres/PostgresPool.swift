@@ -1,0 +1,287 @@
+import Logging
+import Metrics
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+public struct PostgresConfiguration: Sendable {
+    /// A libpq URL (postgresql://…) or key=value string.
+    public var conninfo: String
+    public var maxConnections: Int
+    /// How long a caller waits for a free connection before "database busy".
+    public var acquireTimeout: Duration
+    public var applicationName: String
+    /// Off behind a pooler in transaction mode that does not track prepared statements.
+    public var usePreparedStatements: Bool
+
+    public init(
+        conninfo: String,
+        maxConnections: Int = 10,
+        acquireTimeout: Duration = .seconds(5),
+        applicationName: String = "creneau",
+        usePreparedStatements: Bool = true
+    ) {
+        self.conninfo = conninfo
+        self.maxConnections = max(1, maxConnections)
+        self.acquireTimeout = acquireTimeout
+        self.applicationName = applicationName
+        self.usePreparedStatements = usePreparedStatements
+    }
+}
+
+/// A bounded pool of libpq connections.
+///
+/// libpq calls block, so every one of them runs on this pool's own
+/// NIOThreadPool, with one thread per connection (plus one for a listener):
+/// a query occupies a dedicated thread and never stalls Swift's cooperative
+/// pool or a NIO event loop. The thread count matches the connection count, so
+/// a caller holding a connection never waits for a thread.
+///
+/// Broken connections are dropped when they are returned, and a connection
+/// that sat idle is checked (without a round trip) before it is handed out,
+/// so the pool heals by itself after PostgreSQL restarts.
+public final class PostgresPool: Service, Sendable {
+    public let configuration: PostgresConfiguration
+    let threadPool: NIOThreadPool
+    private let logger: Logger
+    private let state = Mutex(State())
+    private let acquireTimer = Metrics.Timer(label: "creneau_db_pool_acquire")
+    private let timeouts = Counter(label: "creneau_db_pool_timeouts")
+    private let openGauge = Gauge(label: "creneau_db_pool_open_connections")
+
+    private struct State {
+        var idle: [PostgresConnection] = []
+        var open = 0
+        var waiters: [(id: Int, continuation: CheckedContinuation<Grant, any Error>)] = []
+        var nextWaiterID = 0
+        var closed = false
+    }
+
+    private enum Grant: @unchecked Sendable {
+        case connection(PostgresConnection)
+        /// Permission to open a new connection: a place in the pool is free.
+        case slot
+    }
+
+    public init(_ configuration: PostgresConfiguration, logger: Logger = Logger(label: "creneau.postgres")) {
+        self.configuration = configuration
+        self.logger = logger
+        self.threadPool = NIOThreadPool(numberOfThreads: configuration.maxConnections + 1)
+        threadPool.start()
+    }
+
+    /// Runs `body` with a connection held for its whole duration.
+    @discardableResult
+    public func withConnection<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        let connection = try await acquire()
+        defer { release(connection) }
+        return try await body(PostgresSession(connection: connection, threadPool: threadPool))
+    }
+
+    /// One statement on any free connection.
+    @discardableResult
+    public func query(_ sql: SQL) async throws -> PostgresRows {
+        try await withConnection { try await $0.query(sql) }
+    }
+
+    /// Runs `body` in a transaction that commits when it returns and rolls
+    /// back when it throws. Serialization failures and deadlocks run the whole
+    /// body again (at most `maxAttempts` times in all), so `body` must have no
+    /// effects outside the database.
+    @discardableResult
+    public func withTransaction<T: Sendable>(
+        isolation: IsolationLevel = .readCommitted,
+        maxAttempts: Int = 5,
+        _ body: (PostgresSession) async throws -> T
+    ) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await withConnection { session in
+                    try await session.execute(script: "BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+                    do {
+                        let value = try await body(session)
+                        try await session.execute(script: "COMMIT")
+                        return value
+                    } catch {
+                        try? await session.execute(script: "ROLLBACK")
+                        throw error
+                    }
+                }
+            } catch let error as PostgresError where error.isRetryableTransactionFailure && attempt < maxAttempts {
+                logger.debug("transaction retried", metadata: ["attempt": "\(attempt)", "sqlstate": "\(error.sqlState ?? "")"])
+                attempt += 1
+                // Jittered backoff so the transactions that collided do not collide again.
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...(5 * attempt))))
+            }
+        }
+    }
+
+    /// Waits for graceful shutdown, then closes every connection.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await close()
+    }
+
+    public func close() async throws {
+        let (idle, waiters) = state.withLock { state in
+            state.closed = true
+            defer { state.idle.removeAll(); state.waiters.removeAll() }
+            state.open -= state.idle.count
+            return (state.idle, state.waiters)
+        }
+        for waiter in waiters {
+            waiter.continuation.resume(throwing: PostgresError(code: .poolClosed, message: "the database pool is closed"))
+        }
+        _ = idle
+        try await threadPool.shutdownGracefully()
+    }
+
+    public var statistics: (open: Int, idle: Int, waiting: Int) {
+        state.withLock { ($0.open, $0.idle.count, $0.waiters.count) }
+    }
+
+    private func acquire() async throws -> PostgresConnection {
+        let start = ContinuousClock.now
+        defer { acquireTimer.recordNanoseconds(Int64((ContinuousClock.now - start).nanoseconds)) }
+        while true {
+            switch try await nextGrant() {
+            case .connection(let connection):
+                if connection.looksAlive() { return connection }
+                logger.info("dropping a dead pooled connection")
+                discard(connection)
+                continue
+            case .slot:
+                do {
+                    let configuration = self.configuration
+                    let connection = try await threadPool.runIfActive {
+                        try PostgresConnection.connect(
+                            conninfo: configuration.conninfo,
+                            applicationName: configuration.applicationName,
+                            usePreparedStatements: configuration.usePreparedStatements
+                        )
+                    }
+                    openGauge.record(statistics.open)
+                    return connection
+                } catch {
+                    freeSlot()
+                    if let error = error as? PostgresError { throw error }
+                    throw PostgresError(code: .poolClosed, message: "the database pool is closed")
+                }
+            }
+        }
+    }
+
+    private func nextGrant() async throws -> Grant {
+        let timeout = configuration.acquireTimeout
+        return try await withCheckedThrowingContinuation { continuation in
+            let immediate: Result<Grant, PostgresError>? = state.withLock { state in
+                if state.closed { return .failure(PostgresError(code: .poolClosed, message: "the database pool is closed")) }
+                if let connection = state.idle.popLast() { return .success(.connection(connection)) }
+                if state.open < configuration.maxConnections {
+                    state.open += 1
+                    return .success(.slot)
+                }
+                state.nextWaiterID += 1
+                let id = state.nextWaiterID
+                state.waiters.append((id, continuation))
+                Task { [weak self] in
+                    try? await Task.sleep(for: timeout)
+                    self?.expireWaiter(id)
+                }
+                return nil
+            }
+            if let immediate { continuation.resume(with: immediate) }
+        }
+    }
+
+    private func expireWaiter(_ id: Int) {
+        let waiter = state.withLock { state -> CheckedContinuation<Grant, any Error>? in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index).continuation
+        }
+        guard let waiter else { return }
+        timeouts.increment()
+        waiter.resume(throwing: PostgresError(
+            code: .poolTimeout,
+            message: "database busy: no connection became free within \(configuration.acquireTimeout)"
+        ))
+    }
+
+    private func release(_ connection: PostgresConnection) {
+        guard !connection.isBroken, connection.isIdle else {
+            discard(connection)
+            return
+        }
+        let waiter = state.withLock { state -> CheckedContinuation<Grant, any Error>? in
+            if state.closed {
+                state.open -= 1
+                return nil
+            }
+            if !state.waiters.isEmpty { return state.waiters.removeFirst().continuation }
+            state.idle.append(connection)
+            return nil
+        }
+        waiter?.resume(returning: .connection(connection))
+    }
+
+    /// The connection is dropped (PQfinish in its deinit) and its place given on.
+    private func discard(_ connection: PostgresConnection) {
+        freeSlot()
+    }
+
+    private func freeSlot() {
+        let waiter = state.withLock { state -> CheckedContinuation<Grant, any Error>? in
+            if !state.closed, !state.waiters.isEmpty { return state.waiters.removeFirst().continuation }
+            state.open -= 1
+            return nil
+        }
+        waiter?.resume(returning: .slot)
+        openGauge.record(statistics.open)
+    }
+}
+
+public enum IsolationLevel: String, Sendable {
+    case readCommitted = "READ COMMITTED"
+    case repeatableRead = "REPEATABLE READ"
+    case serializable = "SERIALIZABLE"
+}
+
+/// A connection leased from the pool for the duration of a closure.
+public struct PostgresSession: Sendable {
+    let connection: PostgresConnection
+    let threadPool: NIOThreadPool
+
+    @discardableResult
+    public func query(_ sql: SQL) async throws -> PostgresRows {
+        try await onConnectionThread { try $0.query(sql) }
+    }
+
+    /// Trusted SQL from a file or a constant, possibly several statements; no parameters.
+    public func execute(script: String) async throws {
+        try await onConnectionThread { try $0.executeScript(script) }
+    }
+
+    /// The server process serving this session (for tests and diagnostics).
+    public var serverProcessID: Int32 { connection.serverProcessID }
+
+    private func onConnectionThread<T: Sendable>(_ work: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        let connection = self.connection
+        do {
+            return try await threadPool.runIfActive { try work(connection) }
+        } catch let error as PostgresError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw PostgresError(code: .poolClosed, message: "the database pool is closed")
+        }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Logging
+
+/// Everything the server needs to start, read once from flags and the environment.
+public struct AppConfig: Sendable {
+    public var host: String
+    public var port: Int
+    /// A libpq URL; nil runs the embedded PostgreSQL in `dataDirectory/postgres`.
+    public var databaseURL: String?
+    public var dataDirectory: URL
+    public var databasePoolSize: Int
+    public var databaseAcquireTimeout: Duration
+    public var usePreparedStatements: Bool
+    /// Base of the links printed on posters and sent to customers (https://host).
+    public var publicBaseURL: String
+    public var logLevel: Logger.Level
+    /// Apply pending sql/ migrations before serving.
+    public var migrateOnStart: Bool
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        databaseURL: String? = nil,
+        dataDirectory: URL = URL(fileURLWithPath: ".creneau"),
+        databasePoolSize: Int = 10,
+        databaseAcquireTimeout: Duration = .seconds(3),
+        usePreparedStatements: Bool = true,
+        publicBaseURL: String? = nil,
+        logLevel: Logger.Level = .info,
+        migrateOnStart: Bool = true
+    ) {
+        self.host = host
+        self.port = port
+        self.databaseURL = databaseURL
+        self.dataDirectory = dataDirectory
+        self.databasePoolSize = databasePoolSize
+        self.databaseAcquireTimeout = databaseAcquireTimeout
+        self.usePreparedStatements = usePreparedStatements
+        self.publicBaseURL = publicBaseURL ?? "http://\(host):\(port)"
+        self.logLevel = logLevel
+        self.migrateOnStart = migrateOnStart
+    }
+
+    /// Defaults overridden by CRENEAU_* and DATABASE_URL environment variables.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> AppConfig {
+        let host = environment["CRENEAU_HOST"] ?? "127.0.0.1"
+        let port = environment["CRENEAU_PORT"].flatMap(Int.init) ?? 8080
+        return AppConfig(
+            host: host,
+            port: port,
+            databaseURL: environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 },
+            dataDirectory: URL(fileURLWithPath: environment["CRENEAU_DATA_DIR"] ?? ".creneau"),
+            databasePoolSize: environment["CRENEAU_DB_POOL_SIZE"].flatMap(Int.init) ?? 10,
+            databaseAcquireTimeout: .milliseconds(environment["CRENEAU_DB_ACQUIRE_TIMEOUT_MS"].flatMap(Int.init) ?? 3000),
+            usePreparedStatements: environment["CRENEAU_DB_PREPARED_STATEMENTS"] != "off",
+            publicBaseURL: environment["CRENEAU_PUBLIC_URL"],
+            logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        )
+    }
+}

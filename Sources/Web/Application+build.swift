@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOPosix
+import Postgres
+import ServiceLifecycle
+
+public typealias AppRequestContext = BasicRequestContext
+
+/// The running pieces the routes share.
+public struct AppDependencies: Sendable {
+    public let config: AppConfig
+    public let pool: PostgresPool
+    public let listener: PostgresListener
+}
+
+/// Builds the whole server from its configuration. The services run in one
+/// ServiceGroup in this order: embedded database, pool, listener, HTTP server;
+/// shutdown runs in reverse, so requests in flight finish before the pool and
+/// then the database close.
+public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = nil) async throws -> some ApplicationProtocol {
+    var logger = baseLogger ?? Logger(label: "creneau")
+    logger.logLevel = config.logLevel
+    _ = MetricsRegistry.prometheus
+
+    var services: [any Service] = []
+    let conninfo: String
+    if let url = config.databaseURL {
+        conninfo = url
+    } else {
+        let embedded = try await startEmbeddedDatabase(in: config.dataDirectory, logger: logger)
+        services.append(EmbeddedPostgresService(embedded, logger: logger))
+        conninfo = embedded.conninfo
+    }
+    let database = PostgresConfiguration(
+        conninfo: conninfo,
+        maxConnections: config.databasePoolSize,
+        acquireTimeout: config.databaseAcquireTimeout,
+        usePreparedStatements: config.usePreparedStatements
+    )
+    let dependencies = AppDependencies(
+        config: config,
+        pool: PostgresPool(database, logger: logger),
+        listener: PostgresListener(database, logger: logger)
+    )
+    services += [dependencies.pool, dependencies.listener]
+
+    var app = Application(
+        router: buildRouter(dependencies),
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "creneau"),
+        logger: logger
+    )
+    app.addServices(services)
+    if config.migrateOnStart {
+        let migrator = try Migrator(directory: Migrator.defaultDirectory(), logger: logger)
+        app.beforeServerStarts {
+            try await migrator.migrate(dependencies.pool)
+        }
+    }
+    return app
+}
+
+/// Starts (creating on first run) the private cluster; initdb and pg_ctl block,
+/// so they run off the cooperative pool.
+public func startEmbeddedDatabase(in dataDirectory: URL, logger: Logger) async throws -> EmbeddedPostgres {
+    let directory = dataDirectory.appendingPathComponent("postgres").absoluteURL
+    let embedded = try EmbeddedPostgres(directory: directory, logger: logger)
+    try await NIOThreadPool.singleton.runIfActive { try embedded.start() }
+    logger.info("embedded PostgreSQL ready", metadata: ["socket": "\(directory.path)"])
+    return embedded
+}
+
+public func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(LogRequestsMiddleware(.info))
+    router.middlewares.add(MetricsMiddleware())
+    router.middlewares.add(ProblemMiddleware())
+    HealthController(pool: dependencies.pool).addRoutes(to: router)
+    return router
+}

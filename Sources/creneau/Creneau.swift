@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import Web
+
+@main
+struct Creneau: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "creneau",
+        abstract: "Click-and-collect order pipeline: intake, slot allocator, picking queue.",
+        subcommands: [Serve.self, Migrate.self, Version.self]
+    )
+}
+
+/// Flags shared by every command that reaches the database; each falls back
+/// to its environment variable, then to the embedded cluster.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "libpq URL of an existing PostgreSQL (env DATABASE_URL). Without it, the embedded one in --data-dir is used.")
+    var databaseURL: String?
+
+    @Option(name: .customLong("data-dir"), help: "Folder for local data and the embedded PostgreSQL (env CRENEAU_DATA_DIR).")
+    var dataDirectory: String?
+
+    func apply(to config: inout AppConfig) {
+        if let databaseURL { config.databaseURL = databaseURL }
+        if let dataDirectory { config.dataDirectory = URL(fileURLWithPath: dataDirectory) }
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Migrate the database and serve HTTP.")
+
+    @Option(help: "Address to listen on (env CRENEAU_HOST).") var host: String?
+    @Option(help: "Port to listen on (env CRENEAU_PORT).") var port: Int?
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        var config = AppConfig.fromEnvironment()
+        if let host { config.host = host }
+        if let port { config.port = port }
+        if config.publicBaseURL == "http://127.0.0.1:8080", host != nil || port != nil,
+           ProcessInfo.processInfo.environment["CRENEAU_PUBLIC_URL"] == nil {
+            config.publicBaseURL = "http://\(config.host):\(config.port)"
+        }
+        database.apply(to: &config)
+        let logger = makeLogger(config)
+        let app = try await buildApplication(config, logger: logger)
+        logger.notice("Créneau is serving on http://\(config.host):\(config.port)")
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending sql/ migrations and exit.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        var config = AppConfig.fromEnvironment()
+        database.apply(to: &config)
+        let logger = makeLogger(config)
+        try await withDatabase(config, logger: logger) { pool in
+            let applied = try await Migrator(directory: Migrator.defaultDirectory(), logger: logger).migrate(pool)
+            print(applied.isEmpty ? "Schema is up to date." : "Applied: \(applied.joined(separator: ", "))")
+        }
+    }
+}
+
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the version.")
+    static let current = "0.1.0"
+
+    func run() {
+        print("creneau \(Self.current)")
+    }
+}
+
+func makeLogger(_ config: AppConfig) -> Logger {
+    var logger = Logger(label: "creneau")
+    logger.logLevel = config.logLevel
+    return logger
+}
+
+/// For one-shot commands: a pool on the configured database (starting the
+/// embedded one if needed, and stopping it again if this command started it).
+func withDatabase(_ config: AppConfig, logger: Logger, _ body: (PostgresPool) async throws -> Void) async throws {
+    var embedded: EmbeddedPostgres?
+    var conninfo = config.databaseURL ?? ""
+    var startedHere = false
+    if config.databaseURL == nil {
+        let directory = config.dataDirectory.appendingPathComponent("postgres").absoluteURL
+        let existing = try EmbeddedPostgres(directory: directory, logger: logger)
+        startedHere = !existing.isRunning
+        embedded = try await startEmbeddedDatabase(in: config.dataDirectory, logger: logger)
+        conninfo = embedded!.conninfo
+    }
+    let pool = PostgresPool(PostgresConfiguration(conninfo: conninfo, maxConnections: 4), logger: logger)
+    do {
+        try await body(pool)
+        try await pool.close()
+    } catch {
+        try? await pool.close()
+        if startedHere { try? embedded?.stop() }
+        throw error
+    }
+    if startedHere { try embedded?.stop() }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+@Suite("Errors and transactions")
+struct ErrorAndTransactionTests {
+    @Test("unique and check violations are typed and name their constraint")
+    func typedViolations() async throws {
+        try await TestDatabase.withSchema(migrate: false) { db in
+            try await db.pool.query("CREATE TABLE items (code text CONSTRAINT items_code_key UNIQUE, qty int CONSTRAINT qty_positive CHECK (qty > 0))")
+            try await db.pool.query("INSERT INTO items VALUES ('a', 1)")
+            let unique = await #expect(throws: PostgresError.self) { try await db.pool.query("INSERT INTO items VALUES ('a', 2)") }
+            #expect(unique?.code == .uniqueViolation)
+            #expect(unique?.sqlState == "23505")
+            #expect(unique?.constraint == "items_code_key")
+            #expect(unique?.detail?.contains("(code)=(a)") == true)
+            let check = await #expect(throws: PostgresError.self) { try await db.pool.query("INSERT INTO items VALUES ('b', 0)") }
+            #expect(check?.code == .checkViolation)
+            #expect(check?.constraint == "qty_positive")
+            let syntax = await #expect(throws: PostgresError.self) { try await db.pool.query("SELEC 1") }
+            #expect(syntax?.code == .server)
+            #expect(syntax?.sqlState == "42601")
+            // The connection that saw those errors is still good.
+            #expect(try await db.pool.query("SELECT count(*) AS n FROM items").single().decode(Int.self, "n") == 1)
+        }
+    }
+
+    @Test("a transaction whose body throws is rolled back; one that returns is committed")
+    func rollback() async throws {
+        struct Boom: Error {}
+        try await TestDatabase.withSchema(migrate: false) { db in
+            try await db.pool.query("CREATE TABLE ledger (entry text)")
+            await #expect(throws: Boom.self) {
+                _ = try await db.pool.withTransaction { tx in
+                    try await tx.query("INSERT INTO ledger VALUES ('lost')")
+                    throw Boom()
+                }
+            }
+            try await db.pool.withTransaction { tx in
+                try await tx.query("INSERT INTO ledger VALUES ('kept')")
+            }
+            let entries = try await db.pool.query("SELECT entry FROM ledger").map { try $0.decode(String.self, "entry") }
+            #expect(entries == ["kept"])
+        }
+    }
+
+    @Test("a serialization failure runs the transaction again and both writers succeed")
+    func serializationRetry() async throws {
+        try await TestDatabase.withSchema(migrate: false, maxConnections: 2) { db in
+            try await db.pool.query("CREATE TABLE counter (n int)")
+            try await db.pool.query("INSERT INTO counter VALUES (0)")
+            let barrier = Barrier(parties: 2)
+            let attempts = Counter()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        try await db.pool.withTransaction(isolation: .serializable) { tx in
+                            let attempt = await attempts.increment()
+                            let n = try await tx.query("SELECT n FROM counter").single().decode(Int.self, "n")
+                            // Both first attempts read before either writes: one of them must fail with 40001.
+                            if attempt <= 2 { await barrier.arriveAndWait() }
+                            try await tx.query("UPDATE counter SET n = \(n + 1)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await db.pool.query("SELECT n FROM counter").single().decode(Int.self, "n") == 2)
+            #expect(await attempts.value == 3)
+        }
+    }
+}
+
+actor Counter {
+    private(set) var value = 0
+    func increment() -> Int {
+        value += 1
+        return value
+    }
+}
+
+actor Barrier {
+    private let parties: Int
+    private var arrived = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(parties: Int) { self.parties = parties }
+
+    func arriveAndWait() async {
+        arrived += 1
+        if arrived >= parties {
+            waiting.forEach { $0.resume() }
+            waiting.removeAll()
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+}

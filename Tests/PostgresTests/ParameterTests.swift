@@ -1,0 +1,106 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+@Suite("Parameters and decoding")
+struct ParameterTests {
+    struct Payload: Codable, Sendable, Equatable {
+        var name: String
+        var tags: [String]
+        var count: Int
+    }
+
+    @Test("every supported type round-trips through a table, NULLs included")
+    func roundTrip() async throws {
+        try await TestDatabase.withSchema { db in
+            try await db.pool.query("""
+                CREATE TABLE samples (
+                    i bigint, i4 integer, d double precision, b boolean, s text, t timestamptz,
+                    u uuid, bytes bytea, j jsonb, n numeric, ints bigint[], texts text[]
+                )
+                """)
+            let date = Date(timeIntervalSince1970: 1_732_000_000.123456)
+            let id = UUID()
+            let data = Data([0, 1, 2, 254, 255, 39, 59])
+            let payload = Payload(name: "crème brûlée", tags: ["a", "b c"], count: 3)
+            try await db.pool.query("""
+                INSERT INTO samples VALUES (\(Int.min), \(Int32(-7)), \(-1.5e-300), \(true), \("naïve ☕️ 日本"), \(date),
+                    \(id), \(data), \(JSONColumn(payload)), \(12.5), \([1, -2, 3]), \(["x", "y \"q\"", "z,w", "NULL"]))
+                """)
+            try await db.pool.query("INSERT INTO samples VALUES (\(Int?.none), NULL, NULL, NULL, \(String?.none), \(Date?.none), NULL, NULL, NULL, NULL, NULL, NULL)")
+            let rows = try await db.pool.query("SELECT * FROM samples ORDER BY i NULLS LAST")
+            #expect(rows.count == 2)
+            let row = rows[0]
+            #expect(try row.decode(Int.self, "i") == Int.min)
+            #expect(try row.decode(Int32.self, "i4") == -7)
+            #expect(try row.decode(Double.self, "d") == -1.5e-300)
+            #expect(try row.decode(Bool.self, "b") == true)
+            #expect(try row.decode(String.self, "s") == "naïve ☕️ 日本")
+            #expect(abs(try row.decode(Date.self, "t").timeIntervalSince(date)) < 0.000_001)
+            #expect(try row.decode(UUID.self, "u") == id)
+            #expect(try row.decode(Data.self, "bytes") == data)
+            #expect(try row.decode(JSONColumn<Payload>.self, "j").value == payload)
+            #expect(try row.decode(Double.self, "n") == 12.5)
+            #expect(try row.decode([Int].self, "ints") == [1, -2, 3])
+            #expect(try row.decode([String].self, "texts") == ["x", "y \"q\"", "z,w", "NULL"])
+            let empty = rows[1]
+            #expect(try empty.decode(Int?.self, "i") == nil)
+            #expect(try empty.decode(String?.self, "s") == nil)
+            #expect(try empty.decode(Date?.self, "t") == nil)
+            #expect(try empty.decode(UUID?.self, "u") == nil)
+            #expect(try empty.decode(Data?.self, "bytes") == nil)
+        }
+    }
+
+    @Test("a value full of quotes and semicolons is stored verbatim, never run")
+    func injectionIsInert() async throws {
+        try await TestDatabase.withSchema { db in
+            try await db.pool.query("CREATE TABLE notes (body text)")
+            let hostile = "'); DROP TABLE notes; --\"\\ $1 \u{0}".replacingOccurrences(of: "\u{0}", with: "")
+            try await db.pool.query("INSERT INTO notes VALUES (\(hostile))")
+            let stored = try await db.pool.query("SELECT body FROM notes").single().decode(String.self, "body")
+            #expect(stored == hostile)
+        }
+    }
+
+    @Test("special doubles, dates far apart and time zones")
+    func edgeValues() async throws {
+        try await TestDatabase.withSchema(migrate: false) { db in
+            let row = try await db.pool.query("""
+                SELECT \(Double.infinity)::float8 AS inf, \(Double.nan)::float8 AS nan,
+                       \(Date(timeIntervalSince1970: -86_400 * 365 * 30))::timestamptz AS old,
+                       '2024-03-31 02:30:00+05:30'::timestamptz AS offset_time,
+                       '2024-02-29'::date AS leap_day
+                """).single()
+            #expect(try row.decode(Double.self, "inf") == .infinity)
+            #expect(try row.decode(Double.self, "nan").isNaN)
+            #expect(try row.decode(Date.self, "old") == Date(timeIntervalSince1970: -86_400 * 365 * 30))
+            #expect(try row.decode(Date.self, "offset_time") == Date(timeIntervalSince1970: 1_711_832_400))
+            #expect(try row.decode(Date.self, "leap_day") == Date(timeIntervalSince1970: 1_709_164_800))
+        }
+    }
+
+    @Test("a type mismatch names the column")
+    func mismatchNamesColumn() async throws {
+        try await TestDatabase.withSchema(migrate: false) { db in
+            let row = try await db.pool.query("SELECT 'abc'::text AS label, NULL::int AS missing").single()
+            let error = try #require(throws: PostgresError.self) { try row.decode(Int.self, "label") }
+            #expect(error.code == .decoding)
+            #expect(error.message.contains("\"label\""))
+            let nullError = try #require(throws: PostgresError.self) { try row.decode(Int.self, "missing") }
+            #expect(nullError.message.contains("\"missing\""))
+            #expect(nullError.message.contains("NULL"))
+        }
+    }
+
+    @Test("fragments keep their parameters when joined")
+    func fragments() async throws {
+        try await TestDatabase.withSchema(migrate: false) { db in
+            let values = SQL.join([1, 2, 3].map { "(\($0), \("n\($0)"))" }, separator: ", ")
+            let filter: SQL = "WHERE n > \(1)"
+            let rows = try await db.pool.query("SELECT n, label FROM (VALUES \(values)) AS v(n, label) \(filter) ORDER BY n")
+            #expect(try rows.map { try $0.decode(String.self, "label") } == ["n2", "n3"])
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import Postgres
+import Testing
+import TestSupport
+
+@Suite("Pool")
+struct PoolTests {
+    @Test("more concurrent callers than connections all succeed, and no more than the limit are opened")
+    func oversubscribed() async throws {
+        try await TestDatabase.withSchema(migrate: false, maxConnections: 3) { db in
+            let processIDs = try await withThrowingTaskGroup(of: Int32.self) { group in
+                for _ in 0..<40 {
+                    group.addTask { () async throws -> Int32 in
+                        try await db.pool.withConnection { session in
+                            try await session.query("SELECT pg_sleep(0.01)")
+                            return session.serverProcessID
+                        }
+                    }
+                }
+                return try await group.reduce(into: Set<Int32>()) { $0.insert($1) }
+            }
+            #expect(processIDs.count <= 3)
+            #expect(db.pool.statistics.open <= 3)
+        }
+    }
+
+    @Test("a caller that waits past the acquire timeout gets a typed busy error")
+    func busyTimeout() async throws {
+        try await TestDatabase.withSchema(migrate: false, maxConnections: 1, acquireTimeout: .milliseconds(200)) { db in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await db.pool.withConnection { session in
+                        _ = try await session.query("SELECT pg_sleep(1.5)")
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(100))
+                let started = ContinuousClock.now
+                let error = await #expect(throws: PostgresError.self) { try await db.pool.query("SELECT 1") }
+                #expect(error?.code == .poolTimeout)
+                #expect(error?.isUnavailable == true)
+                #expect(ContinuousClock.now - started < .seconds(1))
+                try await group.waitForAll()
+            }
+            // Once the holder is done the pool serves again.
+            try await db.pool.query("SELECT 1")
+        }
+    }
+
+    @Test("a connection lost mid-use is reported as connectionLost and replaced")
+    func brokenConnectionReplaced() async throws {
+        try await TestDatabase.withSchema(migrate: false, maxConnections: 1) { db in
+            let victim = try await db.pool.withConnection { $0.serverProcessID }
+            let admin = PostgresPool(PostgresConfiguration(conninfo: TestDatabase.cluster.conninfo, maxConnections: 1))
+            try await admin.query("SELECT pg_terminate_backend(\(victim))")
+            try await admin.close()
+            try await Task.sleep(for: .milliseconds(100))
+            // The terminated connection is noticed before use and replaced.
+            let replacement = try await db.pool.withConnection { $0.serverProcessID }
+            #expect(replacement != victim)
+        }
+    }
+
+    @Test("a server that cannot be reached gives connectionFailed, not a hang")
+    func unreachable() async throws {
+        let pool = PostgresPool(PostgresConfiguration(conninfo: "host=/nonexistent-creneau-socket dbname=x", maxConnections: 1))
+        let error = await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
+        #expect(error?.code == .connectionFailed)
+        #expect(pool.statistics.open == 0)
+        try await pool.close()
+    }
+}
