@@ -24,10 +24,27 @@ public struct EmbeddedPostgres: Sendable {
     public static let userName = "creneau"
 
     public init(directory: URL, databaseName: String = "creneau", logger: Logger = Logger(label: "creneau.embedded-postgres")) throws {
-        self.directory = directory.standardizedFileURL
         self.databaseName = databaseName
         self.binDirectory = try Self.findBinDirectory()
         self.logger = logger
+        self.directory = Self.directoryReachableByServer(directory.standardizedFileURL, logger: logger)
+    }
+
+    /// As root the server runs as `postgres`, which cannot enter a private
+    /// parent folder such as /root: the cluster then lives under
+    /// /var/lib/creneau instead, named after the folder asked for, and the
+    /// log says where.
+    static func directoryReachableByServer(_ directory: URL, logger: Logger) -> URL {
+        guard geteuid() == 0 else { return directory }
+        var ancestor = directory.deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: ancestor.path), ancestor.path != "/" {
+            ancestor = ancestor.deletingLastPathComponent()
+        }
+        if (try? run("/usr/sbin/runuser", ["-u", "postgres", "--", "test", "-x", ancestor.path])) != nil { return directory }
+        let name = directory.path.split(separator: "/").joined(separator: "_")
+        let fallback = URL(fileURLWithPath: "/var/lib/creneau").appendingPathComponent(name)
+        logger.notice("the postgres user cannot reach \(directory.path); the embedded cluster lives in \(fallback.path)")
+        return fallback
     }
 
     var dataDirectory: URL { directory.appendingPathComponent("data") }
@@ -113,14 +130,6 @@ public struct EmbeddedPostgres: Sendable {
         }
         try Self.run("/bin/chown", ["-R", "postgres:postgres", directory.path])
         chmod(directory.path, 0o700)
-        do {
-            try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", "test", "-w", directory.path])
-        } catch {
-            throw EmbeddedPostgresError(
-                "the postgres system user cannot reach \(directory.path) (a parent folder is private); "
-                    + "set CRENEAU_DATA_DIR to a folder it can reach, or set DATABASE_URL"
-            )
-        }
     }
 
     @discardableResult

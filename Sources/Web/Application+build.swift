@@ -48,6 +48,10 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
     var app = Application(
         router: buildRouter(dependencies),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "creneau"),
+        onServerRunning: { [logger] channel in
+            let port = channel.localAddress?.port ?? config.port
+            logger.notice("Créneau is serving on http://\(config.host):\(port)")
+        },
         logger: logger
     )
     app.addServices(services)
@@ -63,8 +67,8 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
 /// Starts (creating on first run) the private cluster; initdb and pg_ctl block,
 /// so they run off the cooperative pool.
 public func startEmbeddedDatabase(in dataDirectory: URL, logger: Logger) async throws -> EmbeddedPostgres {
-    let directory = dataDirectory.appendingPathComponent("postgres").absoluteURL
-    let embedded = try EmbeddedPostgres(directory: directory, logger: logger)
+    let embedded = try EmbeddedPostgres(directory: dataDirectory.appendingPathComponent("postgres").absoluteURL, logger: logger)
+    let directory = embedded.directory
     try await NIOThreadPool.singleton.runIfActive { try embedded.start() }
     logger.info("embedded PostgreSQL ready", metadata: ["socket": "\(directory.path)"])
     return embedded

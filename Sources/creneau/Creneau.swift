@@ -47,7 +47,6 @@ struct Serve: AsyncParsableCommand {
         database.apply(to: &config)
         let logger = makeLogger(config)
         let app = try await buildApplication(config, logger: logger)
-        logger.notice("Créneau is serving on http://\(config.host):\(config.port)")
         try await app.runService()
     }
 }

@@ -1,0 +1,12 @@
+.PHONY: run test build
+
+# Serve the product on http://127.0.0.1:8080 with the embedded PostgreSQL.
+run:
+	scripts/run.sh
+
+# Every test suite; installs what it needs first.
+test:
+	scripts/test.sh
+
+build:
+	swift build

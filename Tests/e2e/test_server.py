@@ -1,0 +1,64 @@
+"""The README's promises about the server, checked on the real binary."""
+import json
+import subprocess
+
+from conftest import BIN, ROOT, Server, cluster_running, http_get, psql
+
+
+def test_first_start_creates_the_database_and_serves_health(server, data_dir):
+    status, headers, body = http_get(server.url + "/healthz")
+    assert status == 200
+    assert json.loads(body) == {"status": "ok"}
+    assert "Créneau is serving on http://127.0.0.1:" in server.log_text()
+    # Every migration in sql/ was applied to the embedded cluster.
+    files = sorted(p.name[:-4] for p in (ROOT / "sql").glob("*.sql"))
+    assert psql(data_dir, "SELECT string_agg(name, ',' ORDER BY version) FROM schema_migrations").split(",") == files
+
+
+def test_sigkill_then_restart_finds_the_data_intact(server, data_dir):
+    psql(data_dir, "INSERT INTO stores (slug, name) VALUES ('kill-test', 'Survivor')")
+    server.kill()
+    restarted = Server(data_dir).start()
+    try:
+        assert http_get(restarted.url + "/healthz")[0] == 200
+        assert psql(data_dir, "SELECT name FROM stores WHERE slug = 'kill-test'") == "Survivor"
+    finally:
+        restarted.stop_quietly()
+
+
+def test_sigterm_shuts_down_cleanly_and_stops_the_embedded_database(server, data_dir):
+    assert cluster_running(data_dir)
+    assert server.terminate() == 0
+    assert not cluster_running(data_dir)
+    assert "embedded PostgreSQL stopped" in server.log_text()
+
+
+def test_metrics_and_problem_json(server):
+    http_get(server.url + "/healthz")
+    status, headers, body = http_get(server.url + "/metrics")
+    assert status == 200
+    assert 'hb_requests{http_route="/healthz"' in body
+    status, headers, body = http_get(server.url + "/api/does-not-exist")
+    assert status == 404
+    assert headers["Content-Type"] == "application/problem+json"
+    assert json.loads(body)["status"] == 404
+
+
+def test_migrate_command_is_idempotent(data_dir):
+    first = subprocess.run([BIN, "migrate", "--data-dir", str(data_dir)], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Applied: 001_foundation")
+    second = subprocess.run([BIN, "migrate", "--data-dir", str(data_dir)], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.strip() == "Schema is up to date."
+    # A one-shot command leaves no database running behind it.
+    assert not cluster_running(data_dir)
+
+
+def test_unreachable_database_url_fails_with_a_clear_message(data_dir):
+    result = subprocess.run(
+        [BIN, "migrate", "--database-url", "postgresql:///none?host=/nonexistent-creneau"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode != 0
+    assert "connection to server" in result.stderr and "No such file or directory" in result.stderr

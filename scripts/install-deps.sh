@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what Créneau needs on a Debian machine that has only Swift.
+#   scripts/install-deps.sh run    the server: PostgreSQL, libpq, libqrencode
+#   scripts/install-deps.sh test   also the test tools: Chromium and its driver,
+#                                  zbar, rsvg, wrk, and a Python virtualenv
+# Only what is missing is installed; a second run does nothing.
+set -euo pipefail
+mode=${1:-test}
+cd "$(dirname "$0")/.."
+
+packages=(postgresql postgresql-contrib libpq-dev libqrencode-dev pkg-config)
+if [ "$mode" = test ]; then
+  packages+=(zbar-tools librsvg2-bin chromium chromium-driver wrk)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1 && [ "$mode" = test ]; then
+  missing+=(python3-venv)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$mode" = test ]; then
+  # Pinned test tools in a private virtualenv; rebuilt only when the pins change.
+  if [ ! -x .venv/bin/python ] || ! cmp -s Tests/requirements.txt .venv/requirements.txt; then
+    python3 -m venv .venv
+    .venv/bin/pip install -q --disable-pip-version-check -r Tests/requirements.txt
+    cp Tests/requirements.txt .venv/requirements.txt
+  fi
+fi

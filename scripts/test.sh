@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Every test: the Swift suites (against a private PostgreSQL the test support
+# starts), then the end-to-end and browser suites against the real binary.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh test
+swift build --build-tests
+swift test --skip-build
+CRENEAU_BIN="$(swift build --show-bin-path)/creneau" .venv/bin/python -m pytest -q Tests/e2e
