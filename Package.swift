@@ -45,20 +45,32 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "Domain", swiftSettings: swiftSettings),
         .target(name: "Forecast", swiftSettings: swiftSettings),
         .target(
             name: "Shelf",
-            dependencies: ["CQREncode", "Postgres"],
+            dependencies: ["CQREncode", "Postgres", "Domain"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Slots",
+            dependencies: ["Postgres", "Forecast", "Domain"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Orders",
+            dependencies: ["Postgres", "Shelf", "Slots", "Domain"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Web",
             dependencies: [
-                "Postgres",
+                "Postgres", "Domain", "Shelf", "Slots", "Orders", "Forecast",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -67,7 +79,7 @@ let package = Package(
                 "Web",
                 "Postgres",
                 "Forecast",
-                "Shelf",
+                "Shelf", "Slots", "Orders",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -88,6 +100,16 @@ let package = Package(
         .testTarget(
             name: "ShelfTests",
             dependencies: ["Shelf", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SlotsTests",
+            dependencies: ["Slots", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OrdersTests",
+            dependencies: ["Orders", "Slots", "Shelf", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

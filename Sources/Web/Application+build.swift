@@ -2,7 +2,10 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOPosix
+import Orders
 import Postgres
+import Shelf
+import Slots
 import ServiceLifecycle
 
 public typealias AppRequestContext = BasicRequestContext
@@ -12,6 +15,10 @@ public struct AppDependencies: Sendable {
     public let config: AppConfig
     public let pool: PostgresPool
     public let listener: PostgresListener
+    public let pages: Pages
+    public let slots: SlotService
+    public let orders: OrderService
+    public let shelves: ShelfService
 }
 
 /// Builds the whole server from its configuration. The services run in one
@@ -38,10 +45,16 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
         acquireTimeout: config.databaseAcquireTimeout,
         usePreparedStatements: config.usePreparedStatements
     )
+    let pool = PostgresPool(database, logger: logger)
+    let slots = SlotService(pool: pool, logger: logger)
     let dependencies = AppDependencies(
         config: config,
-        pool: PostgresPool(database, logger: logger),
-        listener: PostgresListener(database, logger: logger)
+        pool: pool,
+        listener: PostgresListener(database, logger: logger),
+        pages: try await Pages.load(),
+        slots: slots,
+        orders: OrderService(pool: pool, slots: slots, logger: logger),
+        shelves: ShelfService(pool: pool, publicBaseURL: config.publicBaseURL)
     )
     services += [dependencies.pool, dependencies.listener]
 
@@ -79,6 +92,10 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestCon
     router.middlewares.add(LogRequestsMiddleware(.info))
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(ProblemMiddleware())
+    router.middlewares.add(SecurityHeadersMiddleware())
+    router.middlewares.add(FileMiddleware(Pages.staticDirectory, urlBasePath: "/static", searchForIndexHtml: false))
     HealthController(pool: dependencies.pool).addRoutes(to: router)
+    addSlotRoutes(to: router, dependencies)
+    addIntakeRoutes(to: router, dependencies)
     return router
 }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -24,6 +25,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error {
         case let problem as Problem:
             return problem
+        case let error as any DomainError:
+            return Problem(
+                error.kind.status, type: error.code, detail: error.detail,
+                extensions: error.facts.mapValues { .strings($0) }
+            )
         case let error as PostgresError where error.isUnavailable:
             logger.warning("database unavailable: \(error)")
             return .unavailable(error)
@@ -77,4 +83,18 @@ func escapeHTML(_ text: String) -> String {
         }
     }
     return escaped
+}
+
+extension DomainErrorKind {
+    var status: HTTPResponse.Status {
+        switch self {
+        case .invalid: .badRequest
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .unprocessable: .unprocessableContent
+        case .gone: .gone
+        case .unauthenticated: .unauthorized
+        case .forbidden: .forbidden
+        }
+    }
 }

@@ -10,7 +10,10 @@ struct Creneau: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "creneau",
         abstract: "Click-and-collect order pipeline: intake, slot allocator, picking queue.",
-        subcommands: [Serve.self, Migrate.self, Version.self]
+        subcommands: [
+            Serve.self, Migrate.self, Seed.self, Poster.self, SlotsCommand.self, RosterCommand.self,
+            ForecastCommand.self, ObservationsCommand.self, Purge.self, Version.self,
+        ]
     )
 }
 

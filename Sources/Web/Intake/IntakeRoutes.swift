@@ -1,0 +1,3 @@
+import Hummingbird
+
+func addIntakeRoutes(to router: Router<AppRequestContext>, _ dependencies: AppDependencies) {}
