@@ -1,5 +1,45 @@
+import Domain
 import Foundation
 import Postgres
+
+/// A store as the other modules need it.
+public struct Store: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var slug: String
+    public var name: String
+    public var address: String
+    public var timeZone: String
+    public var slotFeeCents: Int
+    public var freshnessDays: Int
+    public var changeCutoffMinutes: Int
+    public var active: Bool
+
+    static let columns: SQL = "store_id, slug, name, address, time_zone, slot_fee_cents, freshness_days, change_cutoff_minutes, active"
+
+    init(row: PostgresRow) throws {
+        id = try row.decode(Int64.self, "store_id")
+        slug = try row.decode(String.self, "slug")
+        name = try row.decode(String.self, "name")
+        address = try row.decode(String.self, "address")
+        timeZone = try row.decode(String.self, "time_zone")
+        slotFeeCents = try row.decode(Int.self, "slot_fee_cents")
+        freshnessDays = try row.decode(Int.self, "freshness_days")
+        changeCutoffMinutes = try row.decode(Int.self, "change_cutoff_minutes")
+        active = try row.decode(Bool.self, "active")
+    }
+}
+
+public enum ShelfError: DomainError, Equatable {
+    case unknownStore(String)
+
+    public var kind: DomainErrorKind { .notFound }
+    public var code: String { "unknown-store" }
+    public var detail: String {
+        switch self {
+        case .unknownStore(let slug): "There is no store \"\(slug)\"."
+        }
+    }
+}
 
 /// Stores, catalog and virtual shelves.
 public struct ShelfService: Sendable {
@@ -9,5 +49,16 @@ public struct ShelfService: Sendable {
     public init(pool: PostgresPool, publicBaseURL: String) {
         self.pool = pool
         self.publicBaseURL = publicBaseURL
+    }
+
+    /// The store a URL names; unknown slugs are a 404.
+    public func store(slug: String) async throws -> Store {
+        let rows = try await pool.query("SELECT \(Store.columns) FROM stores WHERE slug = \(slug)")
+        guard let row = rows.first else { throw ShelfError.unknownStore(slug) }
+        return try Store(row: row)
+    }
+
+    public func store(id: Int64) async throws -> Store? {
+        try await pool.query("SELECT \(Store.columns) FROM stores WHERE store_id = \(id)").first.map(Store.init(row:))
     }
 }
