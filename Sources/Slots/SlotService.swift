@@ -3,9 +3,6 @@ import Foundation
 import Logging
 import Postgres
 
-// INTERFACE STUB: the slot allocator issue replaces these bodies with the real
-// implementation; the signatures are the seam order intake depends on.
-
 /// One pickup slot as a customer sees it.
 public struct SlotOffer: Sendable, Codable, Equatable {
     public var slotID: Int64
@@ -97,6 +94,9 @@ public enum SlotError: DomainError, Equatable {
     }
 }
 
+/// The slot allocator's use cases; each concern lives in its own file
+/// (offers, holds, bookings, generation, re-plan, roster, forecast, planning, promise, demo).
+/// Every statement filters by `store_id`, so one store can never reach another's slots.
 public struct SlotService: Sendable {
     let pool: PostgresPool
     let logger: Logger
@@ -105,28 +105,4 @@ public struct SlotService: Sendable {
         self.pool = pool
         self.logger = logger
     }
-
-    /// Every slot of the store's local `date` (YYYY-MM-DD), available or not, with the reason.
-    public func offers(storeID: Int64, date: String, now: Date = Date()) async throws -> [SlotOffer] {
-        throw SlotError.invalid("slot offers are not available yet")
-    }
-
-    /// Takes capacity for `pickingMinutes` (and one order) in the slot for 10 minutes.
-    /// A new hold for the same basket replaces its previous one.
-    public func hold(storeID: Int64, slotID: Int64, basketID: UUID, pickingMinutes: Double, now: Date = Date()) async throws -> SlotHold {
-        throw SlotError.invalid("slot holds are not available yet")
-    }
-
-    public func releaseHold(storeID: Int64, holdID: UUID) async throws {}
-
-    /// Inside the order's transaction: turns a live hold into the order's booking.
-    /// A previous booking of the same order (cancelled in the same transaction) is replaced.
-    public func book(storeID: Int64, holdID: UUID, orderID: UUID, in transaction: PostgresSession, now: Date = Date()) async throws -> SlotBooking {
-        throw SlotError.holdExpired
-    }
-
-    /// Inside the cancelling transaction: gives the order's capacity back.
-    public func cancelBooking(storeID: Int64, orderID: UUID, in transaction: PostgresSession) async throws {}
-
-    public func booking(storeID: Int64, orderID: UUID) async throws -> SlotBooking? { nil }
 }
