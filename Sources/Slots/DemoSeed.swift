@@ -35,9 +35,11 @@ extension SlotService {
         return DemoSummary(shifts: shifts, observations: stored, slots: slots)
     }
 
-    /// Per opening period of each day: two pickers one after the other from a lead time
-    /// before opening, a third on the busy middle hours; two handover staff splitting the day
-    /// and a third on the middle hours. Shifts stay under 16 hours for any opening period.
+    /// Per opening period of each day: two pickers in the morning from a lead time before
+    /// opening, two in the afternoon until the last slot, one more on the busy middle hours;
+    /// two handover staff all day (one counter alone cannot keep a 5-minute promise for
+    /// even one order per 15 minutes) and a third on the middle hours. Every shift stays
+    /// under 16 hours whatever the opening period.
     private func seedDemoRoster(storeID: Int64, template: SlotTemplate, now: Date) async throws -> Int {
         try await pool.withTransaction { session in
             try await session.query("""
@@ -52,13 +54,18 @@ extension SlotService {
                   JOIN store_hours h ON h.store_id = st.store_id AND h.weekday = extract(isodow FROM d.day)
                  CROSS JOIN LATERAL (SELECT d.day + h.opens AS opens, d.day + h.closes AS closes,
                                             d.day + h.opens + (h.closes - h.opens) / 2 AS middle,
-                                            make_interval(mins => \(Int32(template.leadMinutes))) AS lead) t
+                                            make_interval(mins => \(Int32(template.leadMinutes))) AS lead,
+                                            make_interval(mins => \(Int32(template.slotMinutes))) AS slot) t
                  CROSS JOIN LATERAL (VALUES
                        ('Camille', 'picker', t.opens - t.lead, t.middle),
-                       ('Malik', 'picker', t.middle - t.lead, t.closes - t.lead),
-                       ('Inès', 'picker', t.middle - interval '3 hours', t.middle + interval '1 hour'),
+                       ('Inès', 'picker', t.opens - t.lead, t.middle),
+                       ('Malik', 'picker', t.middle, t.closes - t.slot),
+                       ('Théo', 'picker', t.middle, t.closes - t.slot),
+                       ('Nora', 'picker', t.middle - interval '3 hours', t.middle + interval '1 hour'),
                        ('Lucas', 'handover', t.opens, t.middle),
+                       ('Léa', 'handover', t.opens, t.middle),
                        ('Sarah', 'handover', t.middle, t.closes),
+                       ('Hugo', 'handover', t.middle, t.closes),
                        ('Jade', 'handover', t.middle - interval '2 hours', t.middle + interval '2 hours')
                  ) AS p(staff_name, role, local_start, local_end)
                  WHERE st.store_id = \(storeID) AND p.local_end > p.local_start
