@@ -5,6 +5,11 @@ import Postgres
 public struct PromiseRate: Sendable, Codable, Equatable {
     public var handovers: Int
     public var kept: Int
+
+    public init(handovers: Int, kept: Int) {
+        self.handovers = handovers
+        self.kept = kept
+    }
     /// kept ÷ handovers; nil without handovers.
     public var rate: Double? { handovers > 0 ? Double(kept) / Double(handovers) : nil }
 }
