@@ -13,7 +13,7 @@ public struct RefitSummary: Sendable, Codable, Equatable {
 }
 
 extension SlotService {
-    /// Hours forecast ahead at each refit: the 14-day slot horizon plus a day of margin.
+    /// Hours forecast at each refit from today's local midnight: today and the 14-day slot horizon.
     public static let forecastHorizonHours = 15 * 24
 
     /// Loads `timestamp,count` CSV (local wall-clock hours of the store) as observations of
@@ -68,7 +68,8 @@ extension SlotService {
                 throw SlotError.invalid("This store has no traffic observations to fit a forecast on.")
             }
             let model = BusynessModel.fit(HourlySeries(observations))
-            let firstHour = try await Self.localHour(storeID: storeID, at: now, in: session)
+            // From local midnight, so today's earlier hours are on the planning too.
+            let firstHour = LocalHour(date: try await Self.localHour(storeID: storeID, at: now, in: session).date, hour: 0)
             let forecast = model.forecast(firstHour..<firstHour.advanced(by: Self.forecastHorizonHours))
             try await session.query("""
                 INSERT INTO busyness_forecasts (store_id, hour, mean, p10, p50, p90, fitted_at)

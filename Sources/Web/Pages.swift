@@ -9,7 +9,7 @@ public struct Pages: Sendable {
     let library: MustacheLibrary
 
     static func load() async throws -> Pages {
-        guard let root = Bundle.module.resourceURL?.appendingPathComponent("Resources/templates") else {
+        guard let root = resourceDirectory("templates") else {
             throw PagesError(description: "the Web module's templates are missing from its resource bundle")
         }
         return Pages(library: try await MustacheLibrary(directory: root.path))
@@ -27,7 +27,15 @@ public struct Pages: Sendable {
 
     /// Root of the static files (CSS, JS) served under /static.
     static var staticDirectory: String {
-        (Bundle.module.resourceURL?.appendingPathComponent("Resources/static").path) ?? "static"
+        resourceDirectory("static")?.path ?? "static"
+    }
+
+    /// The copied `Resources` folder sits inside the bundle's resource folder on macOS, but
+    /// Linux Foundation takes a bundle's `Resources` folder as the resource folder itself.
+    static func resourceDirectory(_ name: String) -> URL? {
+        guard let root = Bundle.module.resourceURL else { return nil }
+        let nested = root.appendingPathComponent("Resources").appendingPathComponent(name)
+        return FileManager.default.fileExists(atPath: nested.path) ? nested : root.appendingPathComponent(name)
     }
 }
 
