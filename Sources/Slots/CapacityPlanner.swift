@@ -112,6 +112,9 @@ extension CapacityPlanner {
     /// in one statement.
     func slotInputs(storeID: Int64, after now: Date, in session: PostgresSession) async throws -> [SlotInputs] {
         let window = Int32(windowMinutes)
+        // No shift is longer than this (CHECK in 003_slots.sql), which bounds the roster
+        // index range each slot reads however long the roster's history grows.
+        let longest = "\(SlotService.maxShiftHours) hours"
         let rows = try await session.query("""
             SELECT s.slot_id,
                    (NOT EXISTS (SELECT 1 FROM store_closures c
@@ -127,10 +130,12 @@ extension CapacityPlanner {
                                FROM roster_shifts r
                               WHERE r.store_id = s.store_id AND r.role = 'picker'
                                 AND r.starts_at < s.starts_at AND r.ends_at > s.starts_at - make_interval(mins => \(window))
+                                AND r.starts_at > s.starts_at - make_interval(mins => \(window)) - \(longest)::interval
                             ), 0)::float8 AS picker_window_minutes,
                    (SELECT count(*) FROM roster_shifts r
                      WHERE r.store_id = s.store_id AND r.role = 'handover'
-                       AND r.starts_at <= s.starts_at AND r.ends_at >= s.ends_at) AS handover_staff,
+                       AND r.starts_at <= s.starts_at AND r.ends_at >= s.ends_at
+                       AND r.starts_at >= s.ends_at - \(longest)::interval) AS handover_staff,
                    (SELECT f.mean FROM busyness_forecasts f
                      WHERE f.store_id = s.store_id AND f.hour <= s.starts_at AND f.hour > s.starts_at - interval '1 hour'
                    ) AS slot_footfall,
