@@ -4,7 +4,7 @@ import Slots
 import Testing
 import TestSupport
 
-@Suite("Bad input is refused and changes nothing")
+@Suite("Bad input is refused and changes nothing", .serialized)
 struct BadInputTests {
     @Test("absurd roster files are refused line by line, all or nothing", arguments: [
         "staff,role,starts_at,ends_at\nAna,picker,2026-01-12 10:00,2026-01-12 09:00\n",

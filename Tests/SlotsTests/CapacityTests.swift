@@ -4,7 +4,7 @@ import Slots
 import Testing
 import TestSupport
 
-@Suite("Slots and capacity from roster, hours and catalog")
+@Suite("Slots and capacity from roster, hours and catalog", .serialized)
 struct CapacityTests {
     @Test("capacity through generateSlots matches the hand-computed case")
     func handComputed() async throws {

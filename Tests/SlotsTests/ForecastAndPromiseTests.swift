@@ -4,7 +4,7 @@ import Slots
 import Testing
 import TestSupport
 
-@Suite("Store forecast, planning, promise kept, demo")
+@Suite("Store forecast, planning, promise kept, demo", .serialized)
 struct ForecastAndPromiseTests {
     /// Eight weeks of hourly counts before `SlotFixture.now` (local Paris time): quiet
     /// mornings, a busy 17:00–19:00, nights nearly empty.

@@ -4,7 +4,7 @@ import Slots
 import Testing
 import TestSupport
 
-@Suite("Holds and bookings")
+@Suite("Holds and bookings", .serialized)
 struct HoldAndBookingTests {
     @Test("a hold takes capacity, booking keeps it, cancelling gives it back")
     func holdBookCancel() async throws {

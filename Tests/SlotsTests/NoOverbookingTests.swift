@@ -4,7 +4,7 @@ import Slots
 import Testing
 import TestSupport
 
-@Suite("No overbooking, no leak")
+@Suite("No overbooking, no leak", .serialized)
 struct NoOverbookingTests {
     /// The test's own account of what should hold capacity, to predict every outcome.
     struct Model {

@@ -7,6 +7,9 @@ import TestSupport
 
 /// A store with opening hours, a template and a roster, built through the public API
 /// wherever one exists, so tests exercise the same paths as the product.
+///
+/// Slot suites are `.serialized`: every test opens its own schema and pool, and running
+/// all cases of every suite at once would exceed the test cluster's 100 connections.
 struct SlotFixture {
     let pool: PostgresPool
     let service: SlotService

@@ -8,7 +8,7 @@ import Testing
 import TestSupport
 import Web
 
-@Suite("Slot offers and planning routes")
+@Suite("Slot offers and planning routes", .serialized)
 struct SlotRoutesTests {
     static let timeZone = "Europe/Paris"
 
