@@ -119,6 +119,9 @@ public struct SlotService: Sendable {
 
     public func releaseHold(storeID: Int64, holdID: UUID) async throws {}
 
+    /// The hold if it is still live (not expired, not yet booked), to show the chosen slot at checkout.
+    public func currentHold(storeID: Int64, holdID: UUID?, now: Date = Date()) async throws -> SlotHold? { nil }
+
     /// Inside the order's transaction: turns a live hold into the order's booking.
     /// A previous booking of the same order (cancelled in the same transaction) is replaced.
     public func book(storeID: Int64, holdID: UUID, orderID: UUID, in transaction: PostgresSession, now: Date = Date()) async throws -> SlotBooking {
@@ -129,4 +132,7 @@ public struct SlotService: Sendable {
     public func cancelBooking(storeID: Int64, orderID: UUID, in transaction: PostgresSession) async throws {}
 
     public func booking(storeID: Int64, orderID: UUID) async throws -> SlotBooking? { nil }
+
+    /// Demo staffing: template, roster, observations, forecast and 14 days of slots.
+    public func seedDemo(storeID: Int64, now: Date = Date()) async throws {}
 }
