@@ -16,7 +16,7 @@ public struct Store: Sendable, Codable, Equatable {
 
     static let columns: SQL = "store_id, slug, name, address, time_zone, slot_fee_cents, freshness_days, change_cutoff_minutes, active"
 
-    init(row: PostgresRow) throws {
+    init(row: PostgresRow, activeColumn: String = "active") throws {
         id = try row.decode(Int64.self, "store_id")
         slug = try row.decode(String.self, "slug")
         name = try row.decode(String.self, "name")
@@ -25,7 +25,7 @@ public struct Store: Sendable, Codable, Equatable {
         slotFeeCents = try row.decode(Int.self, "slot_fee_cents")
         freshnessDays = try row.decode(Int.self, "freshness_days")
         changeCutoffMinutes = try row.decode(Int.self, "change_cutoff_minutes")
-        active = try row.decode(Bool.self, "active")
+        active = try row.decode(Bool.self, activeColumn)
     }
 }
 
@@ -58,7 +58,11 @@ public struct ShelfService: Sendable {
         return try Store(row: row)
     }
 
+    public func stores() async throws -> [Store] {
+        try await pool.query("SELECT \(Store.columns) FROM stores WHERE active ORDER BY name").map { try Store(row: $0) }
+    }
+
     public func store(id: Int64) async throws -> Store? {
-        try await pool.query("SELECT \(Store.columns) FROM stores WHERE store_id = \(id)").first.map(Store.init(row:))
+        try await pool.query("SELECT \(Store.columns) FROM stores WHERE store_id = \(id)").first.map { try Store(row: $0) }
     }
 }

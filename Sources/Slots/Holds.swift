@@ -35,6 +35,25 @@ extension SlotService {
         }
     }
 
+    /// The hold if it is still live (not expired, not yet booked), to show the chosen slot at checkout.
+    public func currentHold(storeID: Int64, holdID: UUID?, now: Date = Date()) async throws -> SlotHold? {
+        guard let holdID else { return nil }
+        return try await pool.query("""
+            SELECT h.hold_id, h.slot_id, h.minutes, h.expires_at, s.starts_at, s.ends_at, t.fee_cents
+              FROM slot_holds h
+              JOIN slots s ON s.store_id = h.store_id AND s.slot_id = h.slot_id
+              JOIN slot_templates t ON t.store_id = h.store_id
+             WHERE h.store_id = \(storeID) AND h.hold_id = \(holdID) AND h.expires_at > \(now)
+            """).first.map { row in
+            SlotHold(
+                holdID: try row.decode(UUID.self, "hold_id"), storeID: storeID, slotID: try row.decode(Int64.self, "slot_id"),
+                minutes: try row.decode(Double.self, "minutes"), expiresAt: try row.decode(Date.self, "expires_at"),
+                start: try row.decode(Date.self, "starts_at"), end: try row.decode(Date.self, "ends_at"),
+                feeCents: try row.decode(Int.self, "fee_cents")
+            )
+        }
+    }
+
     /// The periodic sweep: gives back the capacity of every expired hold of every store.
     /// Returns the number of holds released.
     @discardableResult

@@ -21,6 +21,27 @@ public struct AppDependencies: Sendable {
     public let shelves: ShelfService
 }
 
+extension AppDependencies {
+    static func make(_ config: AppConfig, database: PostgresConfiguration, logger: Logger) async throws -> AppDependencies {
+        let pool = PostgresPool(database, logger: logger)
+        let slots = SlotService(pool: pool, logger: logger)
+        return AppDependencies(
+            config: config,
+            pool: pool,
+            listener: PostgresListener(database, logger: logger),
+            pages: try await Pages.load(),
+            slots: slots,
+            orders: OrderService(pool: pool, slots: slots, logger: logger),
+            shelves: ShelfService(pool: pool, publicBaseURL: config.publicBaseURL)
+        )
+    }
+
+    /// For tests: the dependencies on a given database.
+    static func make(_ config: AppConfig, conninfo: String, logger: Logger) async throws -> AppDependencies {
+        try await make(config, database: PostgresConfiguration(conninfo: conninfo, maxConnections: 2), logger: logger)
+    }
+}
+
 /// Builds the whole server from its configuration. The services run in one
 /// ServiceGroup in this order: embedded database, pool, listener, HTTP server;
 /// shutdown runs in reverse, so requests in flight finish before the pool and
@@ -45,17 +66,7 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
         acquireTimeout: config.databaseAcquireTimeout,
         usePreparedStatements: config.usePreparedStatements
     )
-    let pool = PostgresPool(database, logger: logger)
-    let slots = SlotService(pool: pool, logger: logger)
-    let dependencies = AppDependencies(
-        config: config,
-        pool: pool,
-        listener: PostgresListener(database, logger: logger),
-        pages: try await Pages.load(),
-        slots: slots,
-        orders: OrderService(pool: pool, slots: slots, logger: logger),
-        shelves: ShelfService(pool: pool, publicBaseURL: config.publicBaseURL)
-    )
+    let dependencies = try await AppDependencies.make(config, database: database, logger: logger)
     services += [dependencies.pool, dependencies.listener]
 
     var app = Application(

@@ -9,10 +9,23 @@ public struct Pages: Sendable {
     let library: MustacheLibrary
 
     static func load() async throws -> Pages {
-        guard let root = resourceDirectory("templates") else {
+        guard let root = resource("templates") else {
             throw PagesError(description: "the Web module's templates are missing from its resource bundle")
         }
-        return Pages(library: try await MustacheLibrary(directory: root.path))
+        let library = try await MustacheLibrary(directory: root.path)
+        // An unreadable folder gives an empty library rather than an error.
+        guard library.getTemplate(named: "layout") != nil else {
+            throw PagesError(description: "no templates could be read from \(root.path)")
+        }
+        return Pages(library: library)
+    }
+
+    /// A file or folder of this module's `Resources`. Foundation on Linux makes
+    /// the bundle's own Resources folder its resource root, elsewhere not, so both are tried.
+    static func resource(_ relativePath: String) -> URL? {
+        guard let base = Bundle.module.resourceURL else { return nil }
+        return [base.appendingPathComponent(relativePath), base.appendingPathComponent("Resources").appendingPathComponent(relativePath)]
+            .first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
     /// A full page from `template`, which extends `layout`.
@@ -27,15 +40,7 @@ public struct Pages: Sendable {
 
     /// Root of the static files (CSS, JS) served under /static.
     static var staticDirectory: String {
-        resourceDirectory("static")?.path ?? "static"
-    }
-
-    /// The copied `Resources` folder sits inside the bundle's resource folder on macOS, but
-    /// Linux Foundation takes a bundle's `Resources` folder as the resource folder itself.
-    static func resourceDirectory(_ name: String) -> URL? {
-        guard let root = Bundle.module.resourceURL else { return nil }
-        let nested = root.appendingPathComponent("Resources").appendingPathComponent(name)
-        return FileManager.default.fileExists(atPath: nested.path) ? nested : root.appendingPathComponent(name)
+        resource("static")?.path ?? "static"
     }
 }
 

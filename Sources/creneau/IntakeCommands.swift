@@ -1,13 +1,90 @@
 import ArgumentParser
+import Foundation
+import Logging
+import Orders
+import Postgres
+import Shelf
+import Slots
+import Web
 
 struct Seed: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Create the demo store.")
+    static let configuration = CommandConfiguration(
+        abstract: "Create the demo store: catalog, three posters, staff roster, forecast and two weeks of slots."
+    )
+
+    @Flag(help: "Seed the demo store (the only seed there is, so far).") var demo = false
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard demo else { throw ValidationError("Say --demo to create the demo store.") }
+    }
+
+    func run() async throws {
+        var config = AppConfig.fromEnvironment()
+        database.apply(to: &config)
+        let logger = makeLogger(config)
+        try await withDatabase(config, logger: logger) { pool in
+            try await Migrator(directory: Migrator.defaultDirectory(), logger: logger).migrate(pool)
+            let shelves = ShelfService(pool: pool, publicBaseURL: config.publicBaseURL)
+            let (store, created) = try await shelves.seedDemoStore()
+            guard created else {
+                print("The demo store \(store.slug) exists already; nothing to do.")
+                return
+            }
+            try await SlotService(pool: pool, logger: logger).seedDemo(storeID: store.id)
+            print("Created the demo store \(store.name) (\(store.slug)).")
+            for shelf in try await shelves.shelves(store: store) {
+                print("  poster: \(config.publicBaseURL)/stores/\(store.slug)/shelves/\(shelf.slug)/poster.svg")
+            }
+        }
+    }
 }
 
 struct Poster: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print a shelf's poster as SVG.")
+    static let configuration = CommandConfiguration(abstract: "Write a shelf's printable poster as SVG (one file per page).")
+
+    @Option(help: "Store slug.") var store: String
+    @Option(help: "Shelf slug.") var shelf: String
+    @Option(name: .shortAndLong, help: "Output file (page 2 onwards get -2, -3… before .svg). Default: standard output.") var output: String?
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        var config = AppConfig.fromEnvironment()
+        database.apply(to: &config)
+        try await withDatabase(config, logger: makeLogger(config)) { pool in
+            let shelves = ShelfService(pool: pool, publicBaseURL: config.publicBaseURL)
+            let poster = try await shelves.poster(store: try await shelves.store(slug: store), shelfSlug: shelf)
+            let pages = poster.pages()
+            guard let output else {
+                pages.forEach { print($0) }
+                return
+            }
+            for (index, page) in pages.enumerated() {
+                let path = index == 0 ? output : output.replacingOccurrences(of: ".svg", with: "") + "-\(index + 1).svg"
+                try page.write(toFile: path, atomically: true, encoding: .utf8)
+                print("Wrote \(path)")
+            }
+        }
+    }
 }
 
 struct Purge: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Remove personal data older than the retention period.")
+    static let configuration = CommandConfiguration(
+        abstract: "Nightly clean-up: erase old contact details, drop timeline events and scans older than 12 months."
+    )
+
+    @Option(help: "Days after the pickup slot that contact details are kept.") var contactDays = 90
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        var config = AppConfig.fromEnvironment()
+        database.apply(to: &config)
+        let logger = makeLogger(config)
+        try await withDatabase(config, logger: logger) { pool in
+            let orders = OrderService(pool: pool, slots: SlotService(pool: pool, logger: logger), logger: logger)
+            let report = try await orders.purge(contactRetentionDays: contactDays)
+            print("Erased \(report.contactsErased) contacts; deleted \(report.eventsDeleted) events, \(report.scansDeleted) scans, "
+                + "\(report.idempotencyKeysDeleted) replay records, \(report.basketsDeleted) abandoned baskets.")
+        }
+    }
 }

@@ -2,7 +2,7 @@
 import json
 import subprocess
 
-from conftest import BIN, ROOT, Server, cluster_running, http_get, psql
+from creneau_server import BIN, ROOT, Server, cluster_running, http_get, psql
 
 
 def test_first_start_creates_the_database_and_serves_health(server, data_dir):

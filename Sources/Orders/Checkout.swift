@@ -1,0 +1,196 @@
+import Foundation
+import Postgres
+import Slots
+
+/// Only what pickup needs: a name, and a phone or an e-mail for the ready notice.
+public struct Contact: Sendable, Codable, Equatable {
+    public var name: String
+    public var phone: String?
+    public var email: String?
+
+    public init(name: String, phone: String?, email: String?) {
+        self.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.phone = phone.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        self.email = email.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func validate() throws {
+        guard (1...100).contains(name.count) else { throw OrderError.invalidContact("Please give a name (up to 100 characters) for the pickup.") }
+        guard phone != nil || email != nil else { throw OrderError.invalidContact("Please give a phone number or an e-mail address for the ready notice.") }
+        if let phone, phone.range(of: #"^\+?[0-9 ]{6,20}$"#, options: .regularExpression) == nil {
+            throw OrderError.invalidContact("The phone number should hold 6 to 20 digits, optionally starting with +.")
+        }
+        if let email, email.count > 254 || email.range(of: #"^[^@\s]+@[^@\s]+\.[^@\s]+$"#, options: .regularExpression) == nil {
+            throw OrderError.invalidContact("The e-mail address does not look valid.")
+        }
+    }
+}
+
+/// What a successful submission answers, and what a replay answers again.
+public struct PlacedOrder: Sendable, Codable, Equatable {
+    public var orderID: UUID
+    public var orderNumber: String
+    /// The secret of the confirmation link (/o/<link>); shown to the customer only.
+    public var link: String
+    public var pickupCode: String
+    public var status: String
+    public var subtotalCents: Int
+    public var feeCents: Int
+    public var totalCents: Int
+    public var slotStart: Date
+    public var slotEnd: Date
+}
+
+public struct Submission: Sendable, Equatable {
+    public var status: Int
+    /// The exact JSON body sent the first time; a replay sends it byte for byte.
+    public var body: String
+    public var order: PlacedOrder
+    public var replayed: Bool
+}
+
+extension OrderService {
+    /// Takes a hold on `slotID` sized to the basket and remembers it on the basket.
+    public func chooseSlot(storeID: Int64, token: String, slotID: Int64, now: Date = Date()) async throws -> SlotHold {
+        guard let basket = try await basket(storeID: storeID, token: token) else { throw OrderError.unknownBasket }
+        guard basket.orderID == nil else { throw OrderError.basketAlreadyOrdered }
+        guard !basket.lines.isEmpty else { throw OrderError.emptyBasket }
+        let hold = try await slots.hold(storeID: storeID, slotID: slotID, basketID: basket.basketID, pickingMinutes: basket.pickingMinutes, now: now)
+        try await pool.query("""
+            UPDATE baskets SET hold_id = \(hold.holdID), updated_at = now()
+            WHERE store_id = \(storeID) AND basket_id = \(basket.basketID) AND order_id IS NULL
+            """)
+        return hold
+    }
+
+    public static func isValidIdempotencyKey(_ key: String) -> Bool {
+        (8...200).contains(key.count) && key.unicodeScalars.allSatisfy { $0.isASCII && $0.value > 32 && $0.value < 127 }
+    }
+
+    /// Places the basket's order exactly once per idempotency key: the key is
+    /// claimed in the same transaction as the order, stock is reserved and
+    /// the slot hold becomes a booking, or nothing happens at all.
+    public func placeOrder(storeID: Int64, token: String, contact: Contact, idempotencyKey: String, now: Date = Date()) async throws -> Submission {
+        guard Self.isValidIdempotencyKey(idempotencyKey) else { throw OrderError.invalidIdempotencyKey }
+        guard Tokens.isWellFormedSecret(token) else { throw OrderError.unknownBasket }
+        try contact.validate()
+        var attempt = 1
+        while true {
+            do {
+                return try await placeOrderOnce(storeID: storeID, token: token, contact: contact, key: idempotencyKey, now: now)
+            } catch let error as PostgresError where error.code == .uniqueViolation && attempt < 5
+                && (error.constraint == "orders_store_id_order_number_key" || error.constraint == "orders_open_pickup_code") {
+                // A random order number or pickup code collided: draw again.
+                attempt += 1
+            }
+        }
+    }
+
+    private func placeOrderOnce(storeID: Int64, token: String, contact: Contact, key: String, now: Date) async throws -> Submission {
+        let requestFingerprint = [token, contact.name, contact.phone ?? "", contact.email ?? ""].joined(separator: "\u{1F}")
+        return try await pool.withTransaction { tx in
+            // A second request with this key while the first is still running gets 409, not a wait.
+            let locked = try await tx.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(key), \(storeID))) AS locked")
+                .single().decode(Bool.self, "locked")
+            guard locked else { throw OrderError.requestInFlight }
+            let claimed = try await tx.query("""
+                INSERT INTO idempotency_keys (store_id, key, request_hash)
+                VALUES (\(storeID), \(key), sha256(convert_to(\(requestFingerprint), 'UTF8')))
+                ON CONFLICT (store_id, key) DO NOTHING
+                RETURNING key
+                """)
+            if claimed.isEmpty {
+                return try await replay(storeID: storeID, key: key, fingerprint: requestFingerprint, in: tx)
+            }
+
+            let basketID = try await lockOpenBasket(storeID: storeID, token: token, in: tx)
+            guard let basket = try await loadBasket(storeID: storeID, token: token, in: tx) else { throw OrderError.unknownBasket }
+            guard !basket.lines.isEmpty else { throw OrderError.emptyBasket }
+            guard let holdID = basket.holdID else { throw OrderError.noSlotChosen }
+            if let inactive = basket.lines.first(where: { !$0.active }) { throw OrderError.productUnavailable(name: inactive.name) }
+
+            try await reserveStock(storeID: storeID, lines: basket.lines, in: tx)
+            let orderID = UUID()
+            let booking = try await slots.book(storeID: storeID, holdID: holdID, orderID: orderID, in: tx, now: now)
+            let placed = PlacedOrder(
+                orderID: orderID, orderNumber: Tokens.orderNumber(), link: Tokens.secret(), pickupCode: Tokens.pickupCode(),
+                status: "placed", subtotalCents: basket.subtotalCents, feeCents: basket.feeCents, totalCents: basket.totalCents,
+                slotStart: booking.start, slotEnd: booking.end
+            )
+            try await tx.query("""
+                INSERT INTO orders (store_id, order_id, order_number, link_hash, pickup_code, basket_id, customer_name,
+                                    customer_phone, customer_email, slot_id, slot_starts_at, slot_ends_at,
+                                    subtotal_cents, fee_cents, total_cents, picking_minutes, placed_at)
+                VALUES (\(storeID), \(orderID), \(placed.orderNumber), sha256(convert_to(\(placed.link), 'UTF8')), \(placed.pickupCode),
+                        \(basketID), \(contact.name), \(contact.phone), \(contact.email), \(booking.slotID), \(booking.start), \(booking.end),
+                        \(placed.subtotalCents), \(placed.feeCents), \(placed.totalCents), \(basket.pickingMinutes), \(now))
+                """)
+            try await tx.query("""
+                INSERT INTO order_lines (store_id, order_id, line_no, product_id, name, brand, size_text, temperature_zone, quantity, unit_price_cents)
+                SELECT \(storeID), \(orderID), line.ordinality, line.product_id, line.name, line.brand, line.size_text, line.zone, line.quantity, line.price
+                FROM unnest(\(basket.lines.map { Int($0.productID) }), \(basket.lines.map(\.name)), \(basket.lines.map(\.brand)),
+                            \(basket.lines.map(\.sizeText)), \(basket.lines.map(\.temperatureZone)), \(basket.lines.map(\.quantity)),
+                            \(basket.lines.map(\.unitPriceCents)))
+                     WITH ORDINALITY AS line(product_id, name, brand, size_text, zone, quantity, price, ordinality)
+                """)
+            try await appendEvent(storeID: storeID, orderID: orderID, kind: "placed", at: now, detail: [
+                "total": String(placed.totalCents), "slot_start": ISO8601DateFormatter().string(from: booking.start),
+            ], in: tx)
+            try await tx.query("UPDATE baskets SET order_id = \(orderID), hold_id = NULL, updated_at = now() WHERE store_id = \(storeID) AND basket_id = \(basketID)")
+            let body = try Self.encode(placed)
+            try await tx.query("""
+                UPDATE idempotency_keys SET response_status = 201, response_body = \(body) WHERE store_id = \(storeID) AND key = \(key)
+                """)
+            return Submission(status: 201, body: body, order: placed, replayed: false)
+        }
+    }
+
+    private func replay(storeID: Int64, key: String, fingerprint: String, in tx: PostgresSession) async throws -> Submission {
+        let stored = try await tx.query("""
+            SELECT request_hash = sha256(convert_to(\(fingerprint), 'UTF8')) AS same, response_status, response_body
+            FROM idempotency_keys WHERE store_id = \(storeID) AND key = \(key)
+            """).single()
+        guard try stored.decode(Bool.self, "same") else { throw OrderError.idempotencyKeyReused }
+        let body = try stored.decode(String.self, "response_body")
+        let order = try Self.decoder.decode(PlacedOrder.self, from: Data(body.utf8))
+        return Submission(status: try stored.decode(Int.self, "response_status"), body: body, order: order, replayed: true)
+    }
+
+    /// One conditional UPDATE for every line: a line whose stock ran out is
+    /// simply not updated, and the caller's transaction rolls back the rest.
+    private func reserveStock(storeID: Int64, lines: [BasketLine], in tx: PostgresSession) async throws {
+        let reserved = try await tx.query("""
+            UPDATE store_products sp SET reserved = sp.reserved + wanted.quantity
+            FROM unnest(\(lines.map { Int($0.productID) }), \(lines.map(\.quantity))) AS wanted(product_id, quantity)
+            WHERE sp.store_id = \(storeID) AND sp.product_id = wanted.product_id AND sp.active
+              AND sp.reserved + wanted.quantity <= sp.stock_on_hand
+            RETURNING sp.product_id
+            """)
+        let ok = Set(try reserved.map { try $0.decode(Int64.self, "product_id") })
+        let missing = lines.filter { !ok.contains($0.productID) }.map(\.name)
+        guard missing.isEmpty else { throw OrderError.outOfStock(products: missing) }
+    }
+
+    func appendEvent(storeID: Int64, orderID: UUID, kind: String, at: Date, detail: [String: String] = [:], in tx: PostgresSession) async throws {
+        try await tx.query("""
+            INSERT INTO order_events (store_id, order_id, kind, at, detail) VALUES (\(storeID), \(orderID), \(kind), \(at), \(JSONColumn(detail)))
+            """)
+    }
+
+    static func encode(_ order: PlacedOrder) throws -> String {
+        String(decoding: try encoder.encode(order), as: UTF8.self)
+    }
+
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import Orders
+import Shelf
+import Slots
+
+/// How intake pages show money, times and the basket cookie.
+enum Present {
+    static func euros(_ cents: Int) -> String { PriceText.euros(cents: cents) }
+
+    static func formatter(_ pattern: String, timeZone: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "fr_FR")
+        formatter.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Europe/Paris")
+        formatter.dateFormat = pattern
+        return formatter
+    }
+
+    /// "10:30"
+    static func time(_ date: Date, timeZone: String) -> String { formatter("HH:mm", timeZone: timeZone).string(from: date) }
+
+    /// "mardi 24 novembre"
+    static func day(_ date: Date, timeZone: String) -> String { formatter("EEEE d MMMM", timeZone: timeZone).string(from: date) }
+
+    /// "2026-11-24", the store's local date.
+    static func isoDay(_ date: Date, timeZone: String) -> String { formatter("yyyy-MM-dd", timeZone: timeZone).string(from: date) }
+
+    static func slot(_ start: Date, _ end: Date, timeZone: String) -> String {
+        "\(day(start, timeZone: timeZone)), \(time(start, timeZone: timeZone))–\(time(end, timeZone: timeZone))"
+    }
+
+    /// Every store has its own basket cookie, so scanning posters of two stores keeps two baskets.
+    static func basketCookieName(_ store: Store) -> String { "basket_\(store.id)" }
+
+    static func basketCookie(_ store: Store, token: String, secure: Bool) -> Cookie {
+        // SameSite=Lax: the cookie must arrive when a phone opens a poster link from its camera app.
+        Cookie(name: basketCookieName(store), value: token, maxAge: 30 * 24 * 3600, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    static let eventLabels: [String: String] = [
+        "placed": "Commande passée", "slot_changed": "Créneau modifié", "picking_started": "Préparation commencée",
+        "substituted": "Produit remplacé", "missing": "Produit manquant", "ready": "Prête à retirer",
+        "arrived": "Vous êtes arrivé", "handed_over": "Remise effectuée", "cancelled": "Commande annulée",
+        "at_risk": "Créneau à risque", "contact_erased": "Coordonnées effacées",
+    ]
+
+    static let statusLabels: [String: String] = [
+        "placed": "Confirmée", "picking": "En préparation", "ready": "Prête", "handed_over": "Retirée", "cancelled": "Annulée",
+    ]
+}

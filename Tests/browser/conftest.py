@@ -1,0 +1,42 @@
+"""A seeded server and a real headless Chromium on a phone-sized window."""
+import os
+import shutil
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+from creneau_server import Server, make_data_dir, run_cli, stop_cluster
+
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", shutil.which("chromedriver") or "/usr/bin/chromedriver")
+CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def seeded_server():
+    """One server for the browser suite, with the demo store seeded as `make run` does."""
+    data_dir = make_data_dir()
+    seeded = run_cli("seed", "--demo", data_dir=data_dir)
+    assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+    server = Server(data_dir).start()
+    try:
+        yield server
+    finally:
+        server.stop_quietly()
+        stop_cluster(data_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def phone():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844", "--lang=fr-FR"):
+        options.add_argument(argument)
+    # Debian's driver, given explicitly: Selenium must never try to download one.
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.implicitly_wait(2)
+    try:
+        yield driver
+    finally:
+        driver.quit()
