@@ -24,7 +24,9 @@ struct CheckoutFixture {
             Picker A,picker,2026-01-12 06:00,2026-01-12 20:00
             Picker B,picker,2026-01-12 06:00,2026-01-12 20:00
             Counter,handover,2026-01-12 06:00,2026-01-12 20:00
+            Counter B,handover,2026-01-12 06:00,2026-01-12 20:00
             """, now: now)
+        try await slots.generateSlots(storeID: catalog.storeID, days: 2, now: now)
         return CheckoutFixture(catalog: catalog, orders: OrderService(pool: pool, slots: slots, logger: logger), slots: slots, pool: pool)
     }
 
