@@ -19,8 +19,8 @@ extension ShelfService {
             // Monday to Saturday 8:30–21:00, Sunday morning 9:00–13:00.
             try await tx.query("""
                 INSERT INTO store_hours (store_id, weekday, opens, closes)
-                SELECT \(storeID), day, '08:30', '21:00' FROM generate_series(1, 6) AS day
-                UNION ALL SELECT \(storeID), 7, '09:00', '13:00'
+                SELECT \(storeID), day, '08:30'::time, '21:00'::time FROM generate_series(1, 6) AS day
+                UNION ALL SELECT \(storeID), 7, '09:00'::time, '13:00'::time
                 """)
             try await insertCatalog(storeID: storeID, in: tx)
             try await insertShelves(storeID: storeID, in: tx)
