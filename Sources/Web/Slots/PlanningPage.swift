@@ -27,7 +27,7 @@ struct PlanningPage: Sendable {
     let hourCount: Int
     let days: [Day]
 
-    static let levelLabels = ["low": "calme", "medium": "normal", "high": "forte affluence"]
+    static let levelLabels = ["low": "calme", "medium": "normal", "high": "chargé"]
     static let weekdays = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
     static let months = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
