@@ -16,6 +16,8 @@ import Glibc
 public struct EmbeddedPostgres: Sendable {
     public let directory: URL
     public let databaseName: String
+    /// Extra `postgres -c name=value` settings, e.g. more connections for a test run.
+    public let settings: [String: String]
     private let binDirectory: URL
     private let logger: Logger
 
@@ -23,8 +25,12 @@ public struct EmbeddedPostgres: Sendable {
     /// folder's owner (and root) can reach the socket.
     public static let userName = "creneau"
 
-    public init(directory: URL, databaseName: String = "creneau", logger: Logger = Logger(label: "creneau.embedded-postgres")) throws {
+    public init(
+        directory: URL, databaseName: String = "creneau", settings: [String: String] = [:],
+        logger: Logger = Logger(label: "creneau.embedded-postgres")
+    ) throws {
         self.databaseName = databaseName
+        self.settings = settings
         self.binDirectory = try Self.findBinDirectory()
         self.logger = logger
         self.directory = Self.directoryReachableByServer(directory.standardizedFileURL, logger: logger)
@@ -74,7 +80,8 @@ public struct EmbeddedPostgres: Sendable {
         if !isRunning {
             try runAsOwner("pg_ctl", [
                 "-D", dataDirectory.path, "-l", logFile.path, "-w", "-t", "60",
-                "-o", "-c listen_addresses='' -k '\(directory.path)' -c unix_socket_permissions=0700",
+                "-o", (["-c listen_addresses='' -k '\(directory.path)' -c unix_socket_permissions=0700"]
+                    + settings.sorted { $0.key < $1.key }.map { "-c \($0.key)=\($0.value)" }).joined(separator: " "),
                 "start",
             ])
         }

@@ -67,7 +67,7 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
         usePreparedStatements: config.usePreparedStatements
     )
     let dependencies = try await AppDependencies.make(config, database: database, logger: logger)
-    services += [dependencies.pool, dependencies.listener]
+    services += [dependencies.pool, dependencies.listener, HoldSweeper(slots: dependencies.slots, logger: logger)]
 
     var app = Application(
         router: buildRouter(dependencies),

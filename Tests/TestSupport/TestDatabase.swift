@@ -19,7 +19,10 @@ public enum TestDatabase {
     public static let cluster: EmbeddedPostgres = {
         do {
             let directory = URL(fileURLWithPath: ProcessInfo.processInfo.environment["CRENEAU_TEST_PGDIR"] ?? "/tmp/creneau-test-postgres")
-            let cluster = try EmbeddedPostgres(directory: directory, databaseName: "creneau_test", logger: quietLogger)
+            // Tests run in parallel, each with a small pool of its own.
+            let cluster = try EmbeddedPostgres(
+                directory: directory, databaseName: "creneau_test", settings: ["max_connections": "400"], logger: quietLogger
+            )
             try cluster.start()
             atexit { try? TestDatabase.cluster.stop() }
             return cluster
