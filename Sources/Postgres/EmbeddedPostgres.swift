@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import ServiceLifecycle
 
 #if canImport(Glibc)
@@ -200,6 +201,22 @@ public struct EmbeddedPostgres: Sendable {
     }
 }
 
+/// The same operations for async code: initdb and pg_ctl block for seconds,
+/// so they run on NIO's blocking pool, never on the cooperative threads.
+extension EmbeddedPostgres {
+    public func start() async throws {
+        try await NIOThreadPool.singleton.runIfActive { try self.start() }
+    }
+
+    public func stop() async throws {
+        try await NIOThreadPool.singleton.runIfActive { try self.stop() }
+    }
+
+    public func kill() async throws {
+        try await NIOThreadPool.singleton.runIfActive { try self.kill() }
+    }
+}
+
 public struct EmbeddedPostgresError: Error, CustomStringConvertible, Sendable {
     public var description: String
 
@@ -222,7 +239,7 @@ public struct EmbeddedPostgresService: Service {
     public func run() async throws {
         try? await gracefulShutdown()
         do {
-            try database.stop()
+            try await database.stop()
             logger.info("embedded PostgreSQL stopped")
         } catch {
             logger.error("embedded PostgreSQL did not stop: \(error)")

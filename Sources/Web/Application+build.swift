@@ -93,7 +93,7 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
 public func startEmbeddedDatabase(in dataDirectory: URL, logger: Logger) async throws -> EmbeddedPostgres {
     let embedded = try EmbeddedPostgres(directory: dataDirectory.appendingPathComponent("postgres").absoluteURL, logger: logger)
     let directory = embedded.directory
-    try await NIOThreadPool.singleton.runIfActive { try embedded.start() }
+    try await embedded.start()
     logger.info("embedded PostgreSQL ready", metadata: ["socket": "\(directory.path)"])
     return embedded
 }

@@ -104,8 +104,8 @@ func withDatabase(_ config: AppConfig, logger: Logger, _ body: (PostgresPool) as
         try await pool.close()
     } catch {
         try? await pool.close()
-        if startedHere { try? embedded?.stop() }
+        if startedHere { try? await embedded?.stop() }
         throw error
     }
-    if startedHere { try embedded?.stop() }
+    if startedHere { try await embedded?.stop() }
 }

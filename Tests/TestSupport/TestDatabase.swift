@@ -15,21 +15,28 @@ public enum TestDatabase {
 
     public static let sqlDirectory = repositoryRoot.appendingPathComponent("sql")
 
-    /// Started on first use, stopped when the test process exits.
+    /// The cluster for this run; `ready()` starts it once, and it stops when the test process exits.
     public static let cluster: EmbeddedPostgres = {
+        let directory = URL(fileURLWithPath: ProcessInfo.processInfo.environment["CRENEAU_TEST_PGDIR"] ?? "/tmp/creneau-test-postgres")
         do {
-            let directory = URL(fileURLWithPath: ProcessInfo.processInfo.environment["CRENEAU_TEST_PGDIR"] ?? "/tmp/creneau-test-postgres")
             // Tests run in parallel, each with a small pool of its own.
-            let cluster = try EmbeddedPostgres(
+            return try EmbeddedPostgres(
                 directory: directory, databaseName: "creneau_test", settings: ["max_connections": "400"], logger: quietLogger
             )
-            try cluster.start()
-            atexit { try? TestDatabase.cluster.stop() }
-            return cluster
         } catch {
-            fatalError("the test PostgreSQL could not start: \(error)")
+            fatalError("the test PostgreSQL cannot be set up: \(error)")
         }
     }()
+
+    /// Every test awaits the same start, which runs off the cooperative threads.
+    private static let started = Task {
+        try await cluster.start()
+        atexit { try? TestDatabase.cluster.stop() }
+    }
+
+    public static func ready() async throws {
+        try await started.value
+    }
 
     static let quietLogger: Logger = {
         var logger = Logger(label: "creneau.test")
@@ -49,6 +56,7 @@ public enum TestDatabase {
         acquireTimeout: Duration = .seconds(10),
         _ body: (TestSchema) async throws -> T
     ) async throws -> T {
+        try await ready()
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         let admin = PostgresPool(PostgresConfiguration(conninfo: cluster.conninfo, maxConnections: 1), logger: quietLogger)
         try await admin.query("CREATE SCHEMA \(identifier: String(name))")
