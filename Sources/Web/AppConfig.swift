@@ -11,8 +11,10 @@ public struct AppConfig: Sendable {
     public var databasePoolSize: Int
     public var databaseAcquireTimeout: Duration
     public var usePreparedStatements: Bool
-    /// Base of the links printed on posters and sent to customers (https://host).
-    public var publicBaseURL: String
+    /// Base of the links printed on posters and sent to customers (https://host);
+    /// nil means the address the server listens on.
+    public var configuredPublicBaseURL: String?
+    public var publicBaseURL: String { configuredPublicBaseURL ?? "http://\(host):\(port)" }
     public var logLevel: Logger.Level
     /// Apply pending sql/ migrations before serving.
     public var migrateOnStart: Bool
@@ -36,7 +38,7 @@ public struct AppConfig: Sendable {
         self.databasePoolSize = databasePoolSize
         self.databaseAcquireTimeout = databaseAcquireTimeout
         self.usePreparedStatements = usePreparedStatements
-        self.publicBaseURL = publicBaseURL ?? "http://\(host):\(port)"
+        self.configuredPublicBaseURL = publicBaseURL
         self.logLevel = logLevel
         self.migrateOnStart = migrateOnStart
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Domain
 import Foundation
 import Hummingbird
 import Logging
@@ -30,6 +31,20 @@ struct DatabaseOptions: ParsableArguments {
         if let databaseURL { config.databaseURL = databaseURL }
         if let dataDirectory { config.dataDirectory = URL(fileURLWithPath: dataDirectory) }
     }
+
+    /// Runs a one-shot command on the configured database. A user's mistake
+    /// (an unknown store, a bad file) prints one readable line, not a trace.
+    func withPool(_ body: (PostgresPool, AppConfig, Logger) async throws -> Void) async throws {
+        var config = AppConfig.fromEnvironment()
+        apply(to: &config)
+        let logger = makeLogger(config)
+        do {
+            try await withDatabase(config, logger: logger) { pool in try await body(pool, config, logger) }
+        } catch let error as any DomainError {
+            FileHandle.standardError.write(Data("error: \(error.detail)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
 }
 
 struct Serve: AsyncParsableCommand {
@@ -43,10 +58,6 @@ struct Serve: AsyncParsableCommand {
         var config = AppConfig.fromEnvironment()
         if let host { config.host = host }
         if let port { config.port = port }
-        if config.publicBaseURL == "http://127.0.0.1:8080", host != nil || port != nil,
-           ProcessInfo.processInfo.environment["CRENEAU_PUBLIC_URL"] == nil {
-            config.publicBaseURL = "http://\(config.host):\(config.port)"
-        }
         database.apply(to: &config)
         let logger = makeLogger(config)
         let app = try await buildApplication(config, logger: logger)
@@ -60,10 +71,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        var config = AppConfig.fromEnvironment()
-        database.apply(to: &config)
-        let logger = makeLogger(config)
-        try await withDatabase(config, logger: logger) { pool in
+        try await database.withPool { pool, _, logger in
             let applied = try await Migrator(directory: Migrator.defaultDirectory(), logger: logger).migrate(pool)
             print(applied.isEmpty ? "Schema is up to date." : "Applied: \(applied.joined(separator: ", "))")
         }

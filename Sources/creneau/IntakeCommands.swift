@@ -20,10 +20,7 @@ struct Seed: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var config = AppConfig.fromEnvironment()
-        database.apply(to: &config)
-        let logger = makeLogger(config)
-        try await withDatabase(config, logger: logger) { pool in
+        try await database.withPool { pool, config, logger in
             try await Migrator(directory: Migrator.defaultDirectory(), logger: logger).migrate(pool)
             let shelves = ShelfService(pool: pool, publicBaseURL: config.publicBaseURL)
             let (store, created) = try await shelves.seedDemoStore()
@@ -49,9 +46,7 @@ struct Poster: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        var config = AppConfig.fromEnvironment()
-        database.apply(to: &config)
-        try await withDatabase(config, logger: makeLogger(config)) { pool in
+        try await database.withPool { pool, config, _ in
             let shelves = ShelfService(pool: pool, publicBaseURL: config.publicBaseURL)
             let poster = try await shelves.poster(store: try await shelves.store(slug: store), shelfSlug: shelf)
             let pages = poster.pages()
@@ -77,10 +72,7 @@ struct Purge: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        var config = AppConfig.fromEnvironment()
-        database.apply(to: &config)
-        let logger = makeLogger(config)
-        try await withDatabase(config, logger: logger) { pool in
+        try await database.withPool { pool, _, logger in
             let orders = OrderService(pool: pool, slots: SlotService(pool: pool, logger: logger), logger: logger)
             let report = try await orders.purge(contactRetentionDays: contactDays)
             print("Erased \(report.contactsErased) contacts; deleted \(report.eventsDeleted) events, \(report.scansDeleted) scans, "

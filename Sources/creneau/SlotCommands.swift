@@ -147,17 +147,9 @@ private func withSlotService(
     _ database: DatabaseOptions,
     _ body: (SlotService, @Sendable (String) async throws -> Int64) async throws -> Void
 ) async throws {
-    var config = AppConfig.fromEnvironment()
-    database.apply(to: &config)
-    let logger = makeLogger(config)
-    do {
-        try await withDatabase(config, logger: logger) { pool in
-            let shelves = ShelfService(pool: pool, publicBaseURL: config.publicBaseURL)
-            try await body(SlotService(pool: pool, logger: logger)) { slug in try await shelves.store(slug: slug).id }
-        }
-    } catch let error as any DomainError {
-        FileHandle.standardError.write(Data("error: \(error.detail)\n".utf8))
-        throw ExitCode.failure
+    try await database.withPool { pool, config, logger in
+        let shelves = ShelfService(pool: pool, publicBaseURL: config.publicBaseURL)
+        try await body(SlotService(pool: pool, logger: logger)) { slug in try await shelves.store(slug: slug).id }
     }
 }
 
