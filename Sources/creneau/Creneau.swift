@@ -37,6 +37,8 @@ struct DatabaseOptions: ParsableArguments {
     func withPool(_ body: (PostgresPool, AppConfig, Logger) async throws -> Void) async throws {
         var config = AppConfig.fromEnvironment()
         apply(to: &config)
+        // A one-shot command prints its result; its logs only speak up for problems unless asked.
+        if ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { config.logLevel = .warning }
         let logger = makeLogger(config)
         do {
             try await withDatabase(config, logger: logger) { pool in try await body(pool, config, logger) }
