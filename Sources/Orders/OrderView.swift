@@ -88,11 +88,13 @@ extension OrderService {
         let current = try await order(link: link, now: now)
         guard current.changeable else { throw current.status == "placed" ? OrderError.tooLateToChange : OrderError.notChangeable(status: current.status) }
         guard slotID != current.slotID else { return current }
-        let basketID = try await pool.query("SELECT basket_id FROM orders WHERE store_id = \(current.storeID) AND order_id = \(current.orderID)")
-            .single().decode(UUID.self, "basket_id")
-        let minutes = try await pool.query("SELECT picking_minutes FROM orders WHERE store_id = \(current.storeID) AND order_id = \(current.orderID)")
-            .single().decode(Double.self, "picking_minutes")
-        let hold = try await slots.hold(storeID: current.storeID, slotID: slotID, basketID: basketID, pickingMinutes: minutes, now: now)
+        let sizing = try await pool.query("""
+            SELECT basket_id, picking_minutes FROM orders WHERE store_id = \(current.storeID) AND order_id = \(current.orderID)
+            """).single()
+        let hold = try await slots.hold(
+            storeID: current.storeID, slotID: slotID, basketID: try sizing.decode(UUID.self, "basket_id"),
+            pickingMinutes: try sizing.decode(Double.self, "picking_minutes"), now: now
+        )
         do {
             return try await pool.withTransaction { tx in
                 let order = try await changeableOrder(link: link, now: now, in: tx)

@@ -41,8 +41,11 @@ struct IntakePages: Sendable {
     }
 
     func header(_ store: Store, request: Request) async throws -> StoreHeader {
-        let basket = try await orders.basket(storeID: store.id, token: request.cookies[Present.basketCookieName(store)]?.value)
-        return StoreHeader(slug: store.slug, name: store.name, address: store.address, fee: Present.euros(store.slotFeeCents), basketCount: basket?.itemCount ?? 0)
+        header(store, basket: try await orders.basket(storeID: store.id, token: request.cookies[Present.basketCookieName(store)]?.value))
+    }
+
+    func header(_ store: Store, basket: Basket?) -> StoreHeader {
+        StoreHeader(slug: store.slug, name: store.name, address: store.address, fee: Present.euros(store.slotFeeCents), basketCount: basket?.itemCount ?? 0)
     }
 
     struct ProductView: Sendable {
@@ -195,7 +198,7 @@ struct IntakePages: Sendable {
     @Sendable func basket(_ request: Request, context: AppRequestContext) async throws -> Response {
         let store = try await dependencies.store(context)
         let basket = try await orders.basket(storeID: store.id, token: request.cookies[Present.basketCookieName(store)]?.value)
-        return pages.render("basket", basketView(store, basket, header: try await header(store, request: request)))
+        return pages.render("basket", basketView(store, basket, header: header(store, basket: basket)))
     }
 
     /// The basket token from the cookie, or a new basket (and its cookie) on first add.
@@ -309,7 +312,7 @@ struct IntakePages: Sendable {
         let date = try selectedDate(request, store)
         let slots = try await slotChoices(store, date: date, chosen: nil)
         let hold = try await dependencies.slots.currentHold(storeID: store.id, holdID: basket.holdID)
-        let header = try await header(store, request: request)
+        let header = header(store, basket: basket)
         let view = CheckoutView(
             store: header, basket: basketView(store, basket, header: header), days: dayChoices(store, selected: date), date: date,
             slots: slots, noSlots: slots.isEmpty,
