@@ -1,4 +1,4 @@
-.PHONY: run test build
+.PHONY: run test build bench
 
 # Serve the product on http://127.0.0.1:8080 with the embedded PostgreSQL.
 run:
@@ -10,3 +10,7 @@ test:
 
 build:
 	swift build
+
+# pgbench on each hot path's exact SQL beside wrk on its HTTP endpoint, same run (bench/README.md).
+bench:
+	bench/run.sh

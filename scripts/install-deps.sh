@@ -3,13 +3,15 @@
 #   scripts/install-deps.sh run    the server: PostgreSQL, libpq, libqrencode
 #   scripts/install-deps.sh test   also the test tools: Chromium and its driver,
 #                                  zbar, rsvg, wrk, and a Python virtualenv
+#   scripts/install-deps.sh bench  the test packages (pgbench comes with postgresql-contrib,
+#                                  wrk), without the virtualenv: bench/ needs only python3
 # Only what is missing is installed; a second run does nothing.
 set -euo pipefail
 mode=${1:-test}
 cd "$(dirname "$0")/.."
 
 packages=(postgresql postgresql-contrib libpq-dev libqrencode-dev pkg-config)
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] || [ "$mode" = bench ]; then
   packages+=(zbar-tools librsvg2-bin chromium chromium-driver wrk)
 fi
 
@@ -17,6 +19,9 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
+if [ "$mode" = bench ] && ! command -v python3 >/dev/null 2>&1; then
+  missing+=(python3)
+fi
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1 && [ "$mode" = test ]; then
   missing+=(python3-venv)
 fi

@@ -1,0 +1,524 @@
+#!/usr/bin/env python3
+"""One benchmark run (what `make bench` ends with; bench/README.md explains it).
+
+On a fresh throwaway data folder under /tmp: seed the demo store, start the
+release server on a free loopback port, then per path run pgbench on the exact
+SQL of that path (bench/sql/<path>.sql) against the same embedded cluster,
+and wrk on the HTTP endpoint doing the same work, at the same concurrency.
+Prints a table and writes bench/results/<timestamp>.json. Everything it starts
+is stopped at the end, and every step has a time limit.
+
+Standard library only; needs `pgbench`, `psql`, `wrk` on PATH.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STORE = "creneau-rivoli"
+# Per path: its pgbench script, its target, and the round trips to PostgreSQL of one
+# pgbench transaction and of one HTTP request (bench/README.md says which).
+PATHS = {
+    "offers": {"sql": "offers", "target": {"http_p99_ms_below": 5.0}, "round_trips": {"pgbench": 1, "http": 2}},
+    "landing": {"sql": "landing", "target": {"http_p99_ms_below": 5.0}, "round_trips": {"pgbench": 1, "http": 1}},
+    # Holds on slots drawn among a few: what the target names.
+    "booking": {"sql": "booking", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 5, "http": 9}},
+    # Every hold on one slot: the same SQL on the hottest row, without moving between slots.
+    "booking-1slot": {"sql": "booking", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 5, "http": 9}, "one_slot": True},
+}
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def http(method, url, body=None, headers=None, timeout=10):
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+class Run:
+    def __init__(self, args):
+        self.args = args
+        self.bin = args.bin
+        self.data_dir = Path(tempfile.mkdtemp(prefix="creneau-bench-", dir="/tmp"))
+        os.chmod(self.data_dir, 0o755)  # as root, the postgres user must reach it
+        self.work = self.data_dir / "bench"
+        self.work.mkdir()
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = None
+        self.server_log = None
+
+    # ---- the cluster and the server -------------------------------------------------
+
+    @property
+    def socket_dir(self):
+        socket_dir = self.data_dir / "postgres"
+        if (socket_dir / "data").exists() or not os.geteuid() == 0:
+            return socket_dir
+        return Path("/var/lib/creneau") / "_".join(socket_dir.parts[1:])
+
+    def psql(self, sql):
+        out = subprocess.run(
+            ["psql", "-X", "-h", str(self.socket_dir), "-U", "creneau", "-d", "creneau", "-v", "ON_ERROR_STOP=1", "-tAc", sql],
+            check=True, capture_output=True, text=True, timeout=60,
+        )
+        return out.stdout.strip()
+
+    def seed(self):
+        log(f"seeding the demo store in {self.data_dir}")
+        out = subprocess.run([self.bin, "seed", "--demo", "--data-dir", str(self.data_dir)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=600)
+        if out.returncode != 0:
+            raise SystemExit(f"seed failed:\n{out.stdout}\n{out.stderr}")
+
+    def start_server(self):
+        self.server_log = open(self.data_dir / "server.log", "ab")
+        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        env.update(item.split("=", 1) for item in self.args.server_env)
+        self.server = subprocess.Popen(
+            [self.bin, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            cwd=ROOT, env=env, stdout=self.server_log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if self.server.poll() is not None:
+                raise SystemExit(f"server exited with {self.server.returncode}; see {self.data_dir}/server.log")
+            try:
+                if http("GET", self.url + "/healthz", timeout=1)[0] == 200:
+                    log(f"server pid {self.server.pid} on {self.url}")
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("server did not become healthy in 120 s")
+
+    def memory(self):
+        """(VmHWM, VmRSS) of the server in MB: peak and current resident memory."""
+        values = {}
+        with open(f"/proc/{self.server.pid}/status") as status:
+            for line in status:
+                key, _, rest = line.partition(":")
+                if key in ("VmHWM", "VmRSS"):
+                    values[key] = round(int(rest.split()[0]) / 1024, 1)
+        return values.get("VmHWM"), values.get("VmRSS")
+
+    def cpu(self):
+        """CPU seconds used so far by the server, by PostgreSQL (postmaster, its live
+        children and the ones it reaped) and by this script's finished children (the
+        load generators)."""
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def stat(pid):
+            with open(f"/proc/{pid}/stat") as f:
+                data = f.read()
+            return data[data.rindex(")") + 2:].split()  # fields from the 3rd (state) on
+
+        server = stat(self.server.pid)
+        postmaster = int((self.socket_dir / "data" / "postmaster.pid").read_text().split("\n")[0])
+        fields = stat(postmaster)
+        postgres = sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    child = stat(entry)
+                except (OSError, ValueError):
+                    continue
+                if int(child[1]) == postmaster:
+                    postgres += int(child[11]) + int(child[12])
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return {"server": (int(server[11]) + int(server[12])) / tick, "postgres": postgres / tick,
+                "load_generator": usage.ru_utime + usage.ru_stime}
+
+    def measured(self, work, count_key):
+        """Runs `work`, adding the CPU milliseconds each side spent per request and the
+        deadlocks PostgreSQL reported meanwhile."""
+        server_log = self.socket_dir / "postgres.log"
+        offset = server_log.stat().st_size
+        before = self.cpu()
+        load_before = loadavg()
+        result = work()
+        # Other work on the machine (the 1-minute load average counts runnable threads).
+        result["loadavg_1m"] = {"before": load_before, "after": loadavg()}
+        after = self.cpu()
+        count = max(1, result[count_key])
+        result["cpu_ms_per_request"] = {k: round((after[k] - before[k]) * 1000 / count, 3) for k in after}
+        with open(server_log, "rb") as f:
+            f.seek(offset)
+            result["deadlocks"] = f.read().count(b"ERROR:  deadlock detected")
+        return result
+
+    def stop(self):
+        if self.server and self.server.poll() is None:
+            self.server.send_signal(signal.SIGTERM)
+            try:
+                self.server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait(timeout=10)
+        pid_file = self.socket_dir / "data" / "postmaster.pid"
+        if pid_file.exists():  # the server stops its cluster; this is in case it could not
+            try:
+                pid = int(pid_file.read_text().split("\n")[0])
+                os.kill(pid, signal.SIGTERM)
+                for _ in range(100):
+                    os.kill(pid, 0)
+                    time.sleep(0.1)
+            except (ProcessLookupError, ValueError):
+                pass
+        if not self.args.keep:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+            if self.socket_dir != self.data_dir / "postgres":
+                shutil.rmtree(self.socket_dir, ignore_errors=True)
+
+    # ---- the data the loads draw from ---------------------------------------------
+
+    def prepare(self):
+        self.store_id = int(self.psql(f"SELECT store_id FROM stores WHERE slug = '{STORE}'"))
+        # Tomorrow in the store's time zone: within the horizon, after every cutoff of today.
+        self.date = self.psql(f"SELECT ((now() AT TIME ZONE time_zone)::date + 1)::text FROM stores WHERE store_id = {self.store_id}")
+        self.now = datetime.datetime.now(datetime.timezone.utc)
+
+        # Scan codes, as a front end finds them: from the shelves' API.
+        slugs = self.psql(f"SELECT slug FROM shelves WHERE store_id = {self.store_id} AND retired_at IS NULL ORDER BY shelf_id").split("\n")
+        codes = []
+        for slug in slugs:
+            status, body = http("GET", f"{self.url}/api/stores/{STORE}/shelves/{slug}")
+            assert status == 200, (slug, status, body[:200])
+            codes += [item["code"] for item in json.loads(body)["items"]]
+        self.codes = codes[: self.args.codes]
+        (self.work / "codes.txt").write_text("\n".join(self.codes) + "\n")
+
+        # Booking: a few open slots of tomorrow, with room made for every basket of the
+        # run (planned = capacity, so releasing a hold never lowers capacity): neither
+        # side must ever meet "full", which would send it down another path.
+        rows = self.psql(f"""
+            SELECT s.slot_id FROM slots s JOIN slot_templates t ON t.store_id = s.store_id
+             WHERE s.store_id = {self.store_id} AND s.status = 'open'
+               AND s.starts_at >= ('{self.date}'::date + time '11:00') AT TIME ZONE (SELECT time_zone FROM stores WHERE store_id = {self.store_id})
+               AND s.starts_at - make_interval(mins => t.cutoff_minutes) > now() + interval '1 hour'
+             ORDER BY s.starts_at LIMIT {self.args.slots}""").split("\n")
+        self.slot_ids = [int(r) for r in rows if r]
+        assert len(self.slot_ids) == self.args.slots, f"only {len(self.slot_ids)} open slots tomorrow"
+        ids = ",".join(map(str, self.slot_ids))
+        self.psql(f"""UPDATE slots SET planned_orders = 100000, capacity_orders = 100000,
+                          planned_minutes = 10000000, capacity_minutes = 10000000
+                    WHERE store_id = {self.store_id} AND slot_id IN ({ids})""")
+
+        product = self.psql(f"""
+            SELECT sp.product_id || ' ' || p.picking_seconds FROM store_products sp JOIN products p USING (product_id)
+             WHERE sp.store_id = {self.store_id} AND sp.active AND sp.stock_on_hand - sp.reserved >= 10
+             ORDER BY sp.product_id LIMIT 1""").split()
+        self.product_id, picking_seconds = int(product[0]), int(product[1])
+        # Basket.pickingMinutes for one unit: picking seconds plus the 3-minute overhead.
+        self.minutes = round(picking_seconds / 60 + 3, 2)
+
+        log(f"store {self.store_id}, day {self.date}, {len(self.codes)} codes, slots {ids}, making {self.args.baskets} baskets")
+        tokens = []
+        for _ in range(self.args.baskets):
+            status, body = http("POST", f"{self.url}/api/stores/{STORE}/baskets", {})
+            assert status == 201, (status, body[:200])
+            token = json.loads(body)["token"]
+            status, body = http("PUT", f"{self.url}/api/stores/{STORE}/basket/lines/{self.product_id}", {"quantity": 1},
+                                {"X-Basket-Token": token})
+            assert status == 200, (status, body[:200])
+            tokens.append(token)
+        self.tokens = tokens
+        (self.work / "tokens.txt").write_text("\n".join(tokens) + "\n")
+
+        # One request of each kind, to be sure the load measures the success path.
+        checks = [
+            ("offers", "GET", f"/api/stores/{STORE}/slots?date={self.date}", None, {}, 200),
+            ("landing", "GET", f"/s/{self.codes[0]}", None, {}, 200),
+            ("booking", "POST", f"/api/stores/{STORE}/basket/slot", {"slotId": self.slot_ids[0]}, {"X-Basket-Token": tokens[0]}, 201),
+        ]
+        for name, method, path, body, headers, expected in checks:
+            status, text = http(method, self.url + path, body, headers)
+            assert status == expected, f"{name}: {method} {path} answered {status}: {text[:300]}"
+
+    # ---- pgbench scripts ----------------------------------------------------------
+
+    def slots_for(self, path):
+        return self.slot_ids[:1] if PATHS[path].get("one_slot") else self.slot_ids
+
+    def pgbench_script(self, path):
+        """bench/sql/<sql>.sql, with the draws pgbench cannot do itself (strings) expanded."""
+        sql = PATHS[path]["sql"]
+        template = (ROOT / "bench" / "sql" / f"{sql}.sql").read_text()
+        body = "\n".join(line for line in template.splitlines() if not line.strip().startswith("--"))
+        defines = {"store_id": self.store_id, "now": pg_time(self.now)}
+        header = [f"-- generated by bench/bench.py from bench/sql/{sql}.sql"]
+        if sql == "offers":
+            defines["date"] = self.date
+            script = body
+        elif sql == "landing":
+            # pgbench draws numbers only: one branch per code, the branch drawn at random.
+            for i, code in enumerate(self.codes):
+                defines[f"code_{i}"] = code
+            script = branches("random(0, %d)" % (len(self.codes) - 1), len(self.codes), body, ["code"])
+        elif sql == "booking":
+            slot_ids = self.slots_for(path)
+            defines["minutes"] = self.minutes
+            defines["expires_at"] = pg_time(self.now + datetime.timedelta(minutes=10))  # SlotService.holdLifetime
+            # As many baskets as the HTTP side, each pgbench client drawing among its own share
+            # (so no two clients ever hold one basket), each basket with its own hold id: pgbench
+            # cannot draw a uuid without a query of its own, so a basket's new hold reuses the id
+            # of the hold the same transaction deleted.
+            per_client = max(1, self.args.baskets // self.args.connections)
+            baskets = per_client * self.args.connections
+            for i in range(baskets):
+                defines[f"basket_id_{i}"] = str(uuid.uuid4())
+                defines[f"hold_id_{i}"] = str(uuid.uuid4())
+            slot_pick = ["\\set k random(0, %d)" % (len(slot_ids) - 1)]
+            for i, slot in enumerate(slot_ids):
+                slot_pick += [("\\if" if i == 0 else "\\elif") + f" :k = {i}", f"\\set slot_id {slot}"]
+            slot_pick.append("\\endif")
+            script = "\n".join(slot_pick) + "\n" + branches(f":client_id * {per_client} + random(0, {per_client - 1})", baskets, body, ["basket_id", "hold_id"])
+        else:
+            raise ValueError(path)
+        file = self.work / f"{path}.pgbench.sql"
+        file.write_text("\n".join(header) + "\n" + script + "\n")
+        return file, defines
+
+    def pgbench(self, path):
+        file, defines = self.pgbench_script(path)
+        log_prefix = self.work / f"pgbench-{path}"
+        command = [
+            "pgbench", "-n", "-M", "prepared", "-c", str(self.args.connections), "-j", "2", "-T", str(self.args.duration),
+            "-h", str(self.socket_dir), "-U", "creneau", "-f", str(file),
+            "-l", "--log-prefix", str(log_prefix),
+        ]
+        for key, value in defines.items():
+            command += ["-D", f"{key}={value}"]
+        command.append("creneau")  # the database: pgbench's -d is --debug
+        log(f"pgbench {path}: -M prepared -c {self.args.connections} -j 2 -T {self.args.duration}")
+        out = subprocess.run(command, capture_output=True, text=True, timeout=self.args.duration + 60, cwd=self.work)
+        text = out.stdout + out.stderr
+        (self.work / f"pgbench-{path}.out").write_text(text)
+        if out.returncode != 0 or "aborted" in text:
+            raise SystemExit(f"pgbench {path} failed:\n{text[-3000:]}")
+        latencies = []
+        for log_file in self.work.glob(f"pgbench-{path}.*"):
+            if log_file.suffix == ".out":
+                continue
+            for line in log_file.read_text().splitlines():
+                fields = line.split()
+                if len(fields) >= 3 and fields[2].isdigit():
+                    latencies.append(int(fields[2]) / 1000)
+            log_file.unlink()
+        latencies.sort()
+        return {
+            "tps": float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", text).group(1)),
+            "transactions": int(re.search(r"number of transactions actually processed: (\d+)", text).group(1)),
+            "failed": int(m.group(1)) if (m := re.search(r"number of failed transactions: (\d+)", text)) else 0,
+            "latency_avg_ms": float(re.search(r"latency average = ([\d.]+) ms", text).group(1)),
+            "p50_ms": percentile(latencies, 0.50),
+            "p99_ms": percentile(latencies, 0.99),
+        }
+
+    # ---- wrk ----------------------------------------------------------------------
+
+    def wrk(self, path, duration):
+        threads = 2
+        if path == "offers":
+            target, script = f"{self.url}/api/stores/{STORE}/slots?date={self.date}", []
+        elif path == "landing":
+            target = self.url
+            script = ["-s", str(ROOT / "bench/lua/landing.lua"), target, "--", str(self.work / "codes.txt")]
+        else:
+            target = self.url
+            slots_file = self.work / f"slots-{path}.txt"
+            slots_file.write_text("\n".join(map(str, self.slots_for(path))) + "\n")
+            script = ["-s", str(ROOT / "bench/lua/booking.lua"), target, "--",
+                      str(self.work / "tokens.txt"), str(slots_file), STORE, str(threads)]
+        command = ["wrk", f"-t{threads}", f"-c{self.args.connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+        command += script if script else [target]
+        out = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60)
+        text = out.stdout + out.stderr
+        (self.work / f"wrk-{path}.out").write_text(text)
+        if out.returncode != 0:
+            raise SystemExit(f"wrk {path} failed:\n{text}")
+        distribution = dict(re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+\w+)", text, re.M))
+        socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+        return {
+            "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)),
+            "requests": int(re.search(r"(\d+) requests in", text).group(1)),
+            "non_2xx": int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", text)) else 0,
+            "socket_errors": sum(map(int, socket_errors.groups())) if socket_errors else 0,
+            "p50_ms": to_ms(distribution.get("50")),
+            "p90_ms": to_ms(distribution.get("90")),
+            "p99_ms": to_ms(distribution.get("99")),
+        }
+
+    def booking_consistent(self):
+        """Every hold on the bench slots is counted once in reserved_orders, nothing leaked."""
+        ids = ",".join(map(str, self.slot_ids))
+        reserved = int(self.psql(f"SELECT sum(reserved_orders) FROM slots WHERE store_id = {self.store_id} AND slot_id IN ({ids})"))
+        holds = int(self.psql(f"SELECT count(*) FROM slot_holds WHERE store_id = {self.store_id} AND slot_id IN ({ids})"))
+        return {"reserved_orders": reserved, "holds": holds, "consistent": reserved == holds}
+
+
+def branches(selector, count, body, variables):
+    """`body` once per branch i, with each :variable renamed :variable_i."""
+    lines = [f"\\set pick {selector}"]
+    for i in range(count):
+        renamed = body
+        for name in variables:
+            renamed = re.sub(rf"(?<![:A-Za-z0-9_]):{name}(?![A-Za-z0-9_])", f":{name}_{i}", renamed)
+        lines += [("\\if" if i == 0 else "\\elif") + f" :pick = {i}", renamed.strip()]
+    lines.append("\\endif")
+    return "\n".join(lines)
+
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def pg_time(moment):
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f+00")
+
+
+def percentile(values, q):
+    if not values:
+        return None
+    return round(values[min(len(values) - 1, int(q * len(values)))], 3)
+
+
+def to_ms(text):
+    if not text:
+        return None
+    number, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+    return round(float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit], 3)
+
+
+def machine():
+    model = "unknown"
+    with open("/proc/cpuinfo") as cpuinfo:
+        for line in cpuinfo:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as meminfo:
+        memory = int(meminfo.readline().split()[1]) // 1024
+    pg = subprocess.run(["pgbench", "--version"], capture_output=True, text=True).stdout.strip()
+    wrk = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0].strip()
+    return {"nproc": os.cpu_count(), "cpu": model, "loadavg_1m_at_end": loadavg(), "memory_mb": memory, "kernel": platform.release(), "pgbench": pg, "wrk": wrk}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--bin", required=True, help="the release creneau binary")
+    parser.add_argument("--paths", default=",".join(PATHS))
+    parser.add_argument("--duration", type=int, default=15, help="seconds per measurement (10-20)")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of HTTP load before each path, not counted")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--codes", type=int, default=24, help="scan codes drawn from (both sides)")
+    parser.add_argument("--slots", type=int, default=4, help="slots the booking path draws from")
+    parser.add_argument("--baskets", type=int, default=64, help="baskets the HTTP booking path goes round")
+    parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
+                        help="environment of the server (e.g. LOG_LEVEL=warning); none by default")
+    parser.add_argument("--keep", action="store_true", help="keep the data folder (its logs) afterwards")
+    args = parser.parse_args()
+    args.duration = max(5, min(args.duration, 60))
+    # `timeout` (bench/run.sh) sends SIGTERM: stop the server and the cluster on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    started = datetime.datetime.now(datetime.timezone.utc)
+    run = Run(args)
+    results = {}
+    try:
+        run.seed()
+        run.start_server()
+        run.prepare()
+        for path in args.paths.split(","):
+            if args.warmup:
+                run.wrk(path, args.warmup)
+            pg = run.measured(lambda: run.pgbench(path), "transactions")
+            log(f"wrk {path}: -t2 -c{args.connections} -d{args.duration}s")
+            web = run.measured(lambda: run.wrk(path, args.duration), "requests")
+            peak, rss = run.memory()
+            entry = {
+                "pgbench": pg, "http": web,
+                "ratio": round(web["rps"] / pg["tps"], 3) if pg["tps"] else None,
+                "round_trips_per_request": PATHS[path]["round_trips"],
+                "server_peak_rss_mb": peak, "server_rss_mb": rss,
+                "target": PATHS[path]["target"],
+            }
+            if PATHS[path]["sql"] == "booking":
+                entry["consistency"] = run.booking_consistent()
+            target = PATHS[path]["target"]
+            if "http_p99_ms_below" in target:
+                entry["target_met"] = web["p99_ms"] is not None and web["p99_ms"] < target["http_p99_ms_below"]
+            else:
+                entry["target_met"] = entry["ratio"] is not None and entry["ratio"] >= target["ratio_at_least"]
+            entry["target_met"] = entry["target_met"] and web["non_2xx"] == 0 and web["socket_errors"] == 0
+            results[path] = entry
+            log(f"{path}: pgbench {pg['tps']:.0f} tps, HTTP {web['rps']:.0f} req/s, ratio {entry['ratio']:.2f}, "
+                f"HTTP p50 {web['p50_ms']} ms p99 {web['p99_ms']} ms, non-2xx {web['non_2xx']}, peak RSS {peak} MB")
+            log(f"{path}: CPU ms per request, pgbench run {pg['cpu_ms_per_request']}, HTTP run {web['cpu_ms_per_request']}"
+                + f", deadlocks pgbench {pg['deadlocks']} HTTP {web['deadlocks']}, pgbench failed {pg['failed']}")
+        peak, rss = run.memory()
+    finally:
+        run.stop()
+
+    report = {
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),
+        "machine": machine(),
+        "settings": {"server_env": args.server_env, "connections": args.connections, "duration_s": args.duration, "warmup_s": args.warmup,
+                     "pgbench": f"-n -M prepared -c {args.connections} -j 2 -T {args.duration}",
+                     "wrk": f"-t2 -c{args.connections} -d{args.duration}s --latency"},
+        "server": {"peak_rss_mb": peak, "rss_mb": rss},
+        "paths": results,
+    }
+    out_dir = ROOT / "bench" / "results"
+    out_dir.mkdir(exist_ok=True)
+    out_file = out_dir / f"{started.strftime('%Y%m%dT%H%M%SZ')}.json"
+    out_file.write_text(json.dumps(report, indent=2) + "\n")
+
+    print()
+    print(f"machine: {report['machine']['nproc']} cores, {report['machine']['cpu']}; commit {report['commit']}")
+    header = f"{'path':<13} {'pgbench/s':>10} {'HTTP req/s':>10} {'ratio':>6} {'HTTP p50':>9} {'HTTP p99':>9} {'pg p99':>8} {'peak RSS':>9}  target"
+    print(header)
+    print("-" * len(header))
+    for path, entry in results.items():
+        target = entry["target"]
+        goal = (f"p99 < {target['http_p99_ms_below']} ms" if "http_p99_ms_below" in target
+                else f"ratio >= {target['ratio_at_least']:.2f}")
+        print(f"{path:<13} {entry['pgbench']['tps']:>10.0f} {entry['http']['rps']:>10.0f} {entry['ratio']:>6.2f} "
+              f"{entry['http']['p50_ms']:>7.2f}ms {entry['http']['p99_ms']:>7.2f}ms {entry['pgbench']['p99_ms']:>6.2f}ms "
+              f"{entry['server_peak_rss_mb']:>6.1f} MB  {goal}: {'met' if entry['target_met'] else 'MISSED'}")
+    print(f"\nserver peak RSS (VmHWM) at the end: {peak} MB; results in {out_file.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
