@@ -10,6 +10,16 @@ extension SlotService {
     public func hold(storeID: Int64, slotID: Int64, basketID: UUID, pickingMinutes: Double, now: Date = Date()) async throws -> SlotHold {
         let minutes = try Self.validPickingMinutes(pickingMinutes)
         return try await pool.withTransaction { session in
+            // The previous hold's slot and the new one are locked in slot order first: a basket
+            // moving A→B while another moves B→A would otherwise lock them crosswise and deadlock.
+            try await session.query("""
+                SELECT slot_id FROM slots
+                 WHERE store_id = \(storeID)
+                   AND slot_id IN (SELECT slot_id FROM slot_holds WHERE store_id = \(storeID) AND basket_id = \(basketID)
+                                   UNION ALL SELECT \(slotID))
+                 ORDER BY slot_id
+                   FOR UPDATE
+                """)
             try await session.release(
                 "DELETE FROM slot_holds WHERE store_id = \(storeID) AND basket_id = \(basketID) RETURNING store_id, slot_id, orders, minutes"
             )
