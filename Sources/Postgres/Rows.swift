@@ -13,11 +13,19 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
     /// Rows touched by INSERT/UPDATE/DELETE (PQcmdTuples), 0 for others.
     public let affectedRows: Int
     let values: [String?]
+    /// Position of each column name; nil for a name that appears twice (a join
+    /// selecting two `name` columns), so reading it by name is an error, not a guess.
+    private let positions: [String: Int?]
 
     init(columns: [Column], values: [String?], affectedRows: Int) {
         self.columns = columns
         self.values = values
         self.affectedRows = affectedRows
+        var positions: [String: Int?] = [:]
+        for (index, column) in columns.enumerated() {
+            positions[column.name] = positions[column.name] == nil ? .some(index) : .some(nil)
+        }
+        self.positions = positions
     }
 
     public var startIndex: Int { 0 }
@@ -33,8 +41,14 @@ public struct PostgresRows: Sendable, RandomAccessCollection {
         return self[0]
     }
 
-    func columnIndex(_ name: String) -> Int? {
-        columns.firstIndex { $0.name == name }
+    func columnIndex(_ name: String) throws -> Int {
+        guard let position = positions[name] else {
+            throw PostgresError(code: .decoding, message: "no column \"\(name)\" in the result")
+        }
+        guard let position else {
+            throw PostgresError(code: .decoding, message: "column \"\(name)\" appears more than once in the result; give each an alias")
+        }
+        return position
     }
 }
 
@@ -65,10 +79,7 @@ public struct PostgresRow: Sendable {
     }
 
     public func decode<T: PostgresDecodable>(_ type: T.Type = T.self, _ column: String) throws -> T {
-        guard let position = rows.columnIndex(column) else {
-            throw PostgresError(code: .decoding, message: "no column \"\(column)\" in the result")
-        }
-        return try decode(type, at: position)
+        try decode(type, at: try rows.columnIndex(column))
     }
 
     public subscript<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) -> T {

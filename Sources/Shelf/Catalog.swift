@@ -144,8 +144,10 @@ extension ShelfService {
                 RETURNING scan_id
             )
             SELECT \(StoreProduct.columns), (SELECT scan_id FROM scan) AS scan_id, item.shelf_slug, item.shelf_title,
-                   st.store_id, st.slug, st.name, st.address, st.time_zone, st.slot_fee_cents, st.freshness_days,
-                   st.change_cutoff_minutes, st.active AS store_active
+                   st.store_id AS store_store_id, st.slug AS store_slug, st.name AS store_name, st.address AS store_address,
+                   st.time_zone AS store_time_zone, st.slot_fee_cents AS store_slot_fee_cents,
+                   st.freshness_days AS store_freshness_days, st.change_cutoff_minutes AS store_change_cutoff_minutes,
+                   st.active AS store_active
             FROM item
             JOIN store_products sp ON sp.store_id = item.store_id AND sp.product_id = item.product_id
             JOIN products p ON p.product_id = item.product_id
@@ -153,7 +155,7 @@ extension ShelfService {
             """)
         guard let row = rows.first else { throw CatalogError.unknownScanCode }
         return ScanLanding(
-            store: try Store(row: row, activeColumn: "store_active"),
+            store: try Store(row: row, prefix: "store_"),
             shelfSlug: try row.decode(String.self, "shelf_slug"),
             shelfTitle: try row.decode(String.self, "shelf_title"),
             product: try StoreProduct(row: row),

@@ -16,16 +16,17 @@ public struct Store: Sendable, Codable, Equatable {
 
     static let columns: SQL = "store_id, slug, name, address, time_zone, slot_fee_cents, freshness_days, change_cutoff_minutes, active"
 
-    init(row: PostgresRow, activeColumn: String = "active") throws {
-        id = try row.decode(Int64.self, "store_id")
-        slug = try row.decode(String.self, "slug")
-        name = try row.decode(String.self, "name")
-        address = try row.decode(String.self, "address")
-        timeZone = try row.decode(String.self, "time_zone")
-        slotFeeCents = try row.decode(Int.self, "slot_fee_cents")
-        freshnessDays = try row.decode(Int.self, "freshness_days")
-        changeCutoffMinutes = try row.decode(Int.self, "change_cutoff_minutes")
-        active = try row.decode(Bool.self, activeColumn)
+    /// `prefix` reads columns aliased in a join, e.g. `store_name` beside a product's `name`.
+    init(row: PostgresRow, prefix: String = "") throws {
+        id = try row.decode(Int64.self, prefix + "store_id")
+        slug = try row.decode(String.self, prefix + "slug")
+        name = try row.decode(String.self, prefix + "name")
+        address = try row.decode(String.self, prefix + "address")
+        timeZone = try row.decode(String.self, prefix + "time_zone")
+        slotFeeCents = try row.decode(Int.self, prefix + "slot_fee_cents")
+        freshnessDays = try row.decode(Int.self, prefix + "freshness_days")
+        changeCutoffMinutes = try row.decode(Int.self, prefix + "change_cutoff_minutes")
+        active = try row.decode(Bool.self, prefix + "active")
     }
 }
 

@@ -94,6 +94,18 @@ struct ParameterTests {
         }
     }
 
+    @Test("a column name that appears twice cannot be read by name")
+    func ambiguousColumns() async throws {
+        try await TestDatabase.withSchema(migrate: false) { db in
+            let row = try await db.pool.query("SELECT 'product' AS name, 'store' AS name, 1 AS n").single()
+            let error = try #require(throws: PostgresError.self) { try row.decode(String.self, "name") }
+            #expect(error.code == .decoding)
+            #expect(error.message.contains("more than once"))
+            #expect(try row.decode(String.self, at: 1) == "store")
+            #expect(try row.decode(Int.self, "n") == 1)
+        }
+    }
+
     @Test("fragments keep their parameters when joined")
     func fragments() async throws {
         try await TestDatabase.withSchema(migrate: false) { db in

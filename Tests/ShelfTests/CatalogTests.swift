@@ -13,6 +13,7 @@ struct CatalogTests {
             let shelves = ShelfService(pool: db.pool, publicBaseURL: "https://creneau.example")
             let landing = try await shelves.landing(code: fixture.codes[1])
             #expect(landing.store.slug == fixture.slug)
+            #expect(landing.store.name == "Magasin " + fixture.slug)
             #expect(landing.shelfSlug == fixture.shelfSlug)
             #expect(landing.product.productID == fixture.productIDs[1])
             #expect(landing.product.name == "Pâtes « fusilli » & co")

@@ -48,6 +48,7 @@ def test_scan_to_confirmation_on_a_phone(seeded_server, phone, tmp_path):
     # The poster's QR opens the product page.
     phone.get(f"{seeded_server.url}/s/{item['code']}")
     assert phone.find_element(By.CSS_SELECTOR, "h1.product-name").text == product["name"]
+    assert phone.find_element(By.CSS_SELECTOR, "main > p.muted").text.startswith(shelf["store"]["name"] + " · ")
     assert euros(product["priceCents"]) in phone.find_element(By.CSS_SELECTOR, ".price").text
     phone.find_element(By.ID, "quantity").clear()
     phone.find_element(By.ID, "quantity").send_keys("2")

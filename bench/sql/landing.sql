@@ -16,8 +16,10 @@ WITH item AS (
 SELECT p.product_id, p.gtin, p.name, p.brand, p.size_text, p.category, p.temperature_zone, p.image_url, p.fresh,
        p.ingredients, p.allergens, p.nutrition, p.origin, p.net_quantity, p.net_unit, p.picking_seconds,
        sp.price_cents, sp.stock_on_hand - sp.reserved AS available, sp.active, (SELECT scan_id FROM scan) AS scan_id, item.shelf_slug, item.shelf_title,
-       st.store_id, st.slug, st.name, st.address, st.time_zone, st.slot_fee_cents, st.freshness_days,
-       st.change_cutoff_minutes, st.active AS store_active
+       st.store_id AS store_store_id, st.slug AS store_slug, st.name AS store_name, st.address AS store_address,
+       st.time_zone AS store_time_zone, st.slot_fee_cents AS store_slot_fee_cents,
+       st.freshness_days AS store_freshness_days, st.change_cutoff_minutes AS store_change_cutoff_minutes,
+       st.active AS store_active
 FROM item
 JOIN store_products sp ON sp.store_id = item.store_id AND sp.product_id = item.product_id
 JOIN products p ON p.product_id = item.product_id
