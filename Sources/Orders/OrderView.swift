@@ -46,6 +46,7 @@ public struct OrderView: Sendable, Codable, Equatable {
     /// Changes and cancellation are possible until then.
     public var changeDeadline: Date
     public var changeable: Bool
+    /// The store can no longer keep this slot; the customer is asked to choose another.
     public var atRisk: Bool
     public var events: [OrderEvent]
 }
@@ -184,6 +185,8 @@ extension OrderService {
         }
         let status = try row.decode(String.self, "status")
         let deadline = try row.decode(Date.self, "deadline")
+        // The allocator flags a booking at risk when a re-plan leaves its slot short.
+        let booking = try await slots.booking(storeID: storeID, orderID: orderID, in: session)
         return OrderView(
             orderID: orderID, orderNumber: try row.decode(String.self, "order_number"), status: status,
             pickupCode: try row.decode(String.self, "pickup_code"), storeID: storeID, storeSlug: try row.decode(String.self, "slug"),
@@ -196,7 +199,7 @@ extension OrderService {
             slotStart: try row.decode(Date.self, "slot_starts_at"), slotEnd: try row.decode(Date.self, "slot_ends_at"),
             placedAt: try row.decode(Date.self, "placed_at"), changeDeadline: deadline,
             changeable: status == "placed" && now < deadline,
-            atRisk: events.contains { $0.kind == "at_risk" } && status == "placed",
+            atRisk: booking?.status == "at-risk" && status == "placed",
             events: events
         )
     }

@@ -79,7 +79,12 @@ extension SlotService {
     }
 
     public func booking(storeID: Int64, orderID: UUID) async throws -> SlotBooking? {
-        try await pool.query("""
+        try await pool.withConnection { try await booking(storeID: storeID, orderID: orderID, in: $0) }
+    }
+
+    /// The same, inside the caller's transaction (an order page read with the order it belongs to).
+    public func booking(storeID: Int64, orderID: UUID, in session: PostgresSession) async throws -> SlotBooking? {
+        try await session.query("""
             SELECT \(SlotBooking.columns)
               FROM slot_bookings b JOIN slots s ON s.store_id = b.store_id AND s.slot_id = b.slot_id
              WHERE b.store_id = \(storeID) AND b.order_id = \(orderID)

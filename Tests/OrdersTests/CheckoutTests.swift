@@ -226,6 +226,21 @@ struct CheckoutTests {
         }
     }
 
+    @Test("when a re-plan leaves the slot short, the customer's order shows it at risk")
+    func atRiskShownToCustomer() async throws {
+        try await TestDatabase.withSchema { db in
+            let fixture = try await CheckoutFixture.make(db.pool)
+            let placed = try await fixture.place(try await fixture.readyBasket())
+            #expect(try await fixture.orders.order(link: placed.order.link, now: CheckoutFixture.now).atRisk == false)
+            // The store has to close that Monday after all.
+            try await db.pool.query("INSERT INTO store_closures (store_id, day, reason) VALUES (\(fixture.catalog.storeID), '2026-01-12', 'dégât des eaux')")
+            _ = try await fixture.slots.replan(storeID: fixture.catalog.storeID, now: CheckoutFixture.now)
+            let order = try await fixture.orders.order(link: placed.order.link, now: CheckoutFixture.now)
+            #expect(order.atRisk)
+            #expect(order.changeable)
+        }
+    }
+
     @Test("personal data is exported, then erased; the order stays anonymised")
     func privacy() async throws {
         try await TestDatabase.withSchema { db in
