@@ -5,7 +5,8 @@
 -- Life of an order here (see Sources/Picking):
 --   placed  --enqueue (slot start - lead minutes <= now)-->  picking: one task per zone, queued
 --   task: queued --claim--> claimed --last line done--> picked --stage--> staged
---         a claim not progressed for the claim timeout goes back to queued (progress kept)
+--         a claimed or picked task not progressed for the claim timeout goes back to the
+--         queue (done lines kept; a fully picked tote comes back as picked, to be staged)
 --   all of the order's tasks staged  -->  order ready (same transaction)
 --   arrival (customer "I'm here" or counter) + ready  --handover-->  handed_over
 
@@ -58,9 +59,12 @@ CREATE TABLE picking_tasks (
     CHECK (status NOT IN ('picked', 'staged') OR lines_done = task_lines),
     CHECK ((status = 'staged') = (staging_location IS NOT NULL))
 );
--- The claim's ORDER BY, restricted to what a claim can take (queued, or claimed but stale).
+-- The claim's ORDER BY, restricted to what a claim can take (queued, or held but stale).
 CREATE INDEX picking_tasks_queue ON picking_tasks (store_id, due_at, order_lines, zone_rank, task_id)
-    WHERE status IN ('queued', 'claimed');
+    WHERE status IN ('queued', 'claimed', 'picked');
+-- The same for claims and batches of one zone (a frozen picker skips no ambient work).
+CREATE INDEX picking_tasks_zone_queue ON picking_tasks (store_id, zone, due_at, order_lines, zone_rank, task_id)
+    WHERE status IN ('queued', 'claimed', 'picked');
 -- An order's tasks (ready check, handover screen).
 CREATE INDEX picking_tasks_by_order ON picking_tasks (store_id, order_id);
 

@@ -10,8 +10,9 @@ extension PickingService {
     /// (so concurrent pickers never wait on each other nor take the same task) and
     /// updates it to claimed in place. Queue order: earliest due (slot start) first,
     /// then smaller orders (fewer lines), then ambient → chilled → frozen, then age.
-    /// A task whose claim made no progress for `claimTimeout` counts as waiting:
-    /// it is taken over in its place in the queue, its done lines kept.
+    /// A task whose holder made no progress for `claimTimeout` counts as waiting:
+    /// it is taken over in its place in the queue, its done lines kept (a tote
+    /// picked in full but never staged comes back `picked`, for the taker to stage).
     /// The first claim of an order writes `picking_started` on its timeline.
     public func claimNext(storeID: Int64, picker: String, zone: TemperatureZone? = nil, now: Date = Date()) async throws -> PickingTask? {
         let picker = try Self.validPicker(picker)
@@ -39,8 +40,9 @@ extension PickingService {
         return try TaskQuery.decode(rows)
     }
 
-    /// Returns to the queue every claim of the store that made no progress for
-    /// `claimTimeout` (lines already done stay done). Returns the tasks released.
+    /// Returns to the queue every task of the store held (claimed, or picked and
+    /// not staged) with no progress for `claimTimeout`; lines already done stay
+    /// done. Returns the tasks released.
     /// Claims also take stale tasks over by themselves; this keeps the queue
     /// overview honest and is meant to run periodically.
     @discardableResult
@@ -48,7 +50,7 @@ extension PickingService {
         let staleBefore = now.addingTimeInterval(-claimTimeout)
         let rows = try await pool.query("""
             UPDATE picking_tasks SET status = 'queued', claimed_by = NULL, claimed_at = NULL
-             WHERE store_id = \(storeID) AND status = 'claimed' AND last_progress_at <= \(staleBefore)
+             WHERE store_id = \(storeID) AND status IN ('claimed', 'picked') AND last_progress_at <= \(staleBefore)
             RETURNING task_id
             """)
         let released = try rows.map { try $0.decode(Int64.self, "task_id") }.sorted()
@@ -68,7 +70,8 @@ extension PickingService {
 
     /// The tasks `picker` holds (claimed, or picked and waiting to be staged), in queue order.
     public func tasks(storeID: Int64, claimedBy picker: String) async throws -> [PickingTask] {
-        try await pool.withConnection { session in
+        let picker = try Self.validPicker(picker)
+        return try await pool.withConnection { session in
             try TaskQuery.decode(try await session.query(TaskQuery.withLines(from: """
                 (SELECT * FROM picking_tasks
                   WHERE store_id = \(storeID) AND claimed_by = \(picker) AND status IN ('claimed', 'picked'))
@@ -97,13 +100,16 @@ extension PickingService {
     // MARK: - Statements (public so the benchmark runs the exact same SQL through pgbench)
 
     /// The claim of `claimNext`: select-for-update-skip-locked and update in one statement.
+    /// With a zone, it reads `picking_tasks_zone_queue`, without one `picking_tasks_queue`:
+    /// two statements rather than `(zone = $z OR $z IS NULL)`, so a prepared generic plan
+    /// still walks the right index in order.
     public static func claimNextStatement(storeID: Int64, picker: String, zone: TemperatureZone?, now: Date, staleBefore: Date) -> SQL {
-        claimStatement(next: """
+        let inZone: SQL = zone.map { "AND zone = \($0.rawValue)" } ?? ""
+        return claimStatement(next: """
             SELECT store_id, task_id
               FROM picking_tasks
-             WHERE store_id = \(storeID)
-               AND (status = 'queued' OR (status = 'claimed' AND last_progress_at <= \(staleBefore)))
-               AND (\(zone?.rawValue)::text IS NULL OR zone = \(zone?.rawValue)::text)
+             WHERE store_id = \(storeID) \(inZone)
+               AND \(Self.claimable(staleBefore: staleBefore))
              ORDER BY due_at, order_lines, zone_rank, task_id
              LIMIT 1
                FOR UPDATE SKIP LOCKED
@@ -117,7 +123,7 @@ extension PickingService {
             SELECT store_id, task_id
               FROM picking_tasks
              WHERE store_id = \(storeID) AND zone = \(zone.rawValue)
-               AND (status = 'queued' OR (status = 'claimed' AND last_progress_at <= \(staleBefore)))
+               AND \(Self.claimable(staleBefore: staleBefore))
                AND task_lines <= \(maxLines)
              ORDER BY due_at, order_lines, zone_rank, task_id
              LIMIT \(maxOrders)
@@ -132,7 +138,8 @@ extension PickingService {
         WITH next AS (\(next)),
         claimed AS (
             UPDATE picking_tasks t
-               SET status = 'claimed', claimed_by = \(picker), claimed_at = \(now), last_progress_at = \(now),
+               SET status = CASE WHEN t.lines_done = t.task_lines THEN 'picked' ELSE 'claimed' END,
+                   claimed_by = \(picker), claimed_at = \(now), last_progress_at = \(now),
                    claim_count = t.claim_count + 1
               FROM next
              WHERE t.store_id = next.store_id AND t.task_id = next.task_id
@@ -150,6 +157,16 @@ extension PickingService {
               FROM started
         )
         \(TaskQuery.withLines(from: "claimed"))
+        """
+    }
+
+    /// Waiting, or held with no progress since `staleBefore`. One arm per status, so
+    /// the planner proves the queue indexes' `status IN (…)` predicate from it.
+    static func claimable(staleBefore: Date) -> SQL {
+        """
+        (status = 'queued'
+             OR (status = 'claimed' AND last_progress_at <= \(staleBefore))
+             OR (status = 'picked' AND last_progress_at <= \(staleBefore)))
         """
     }
 

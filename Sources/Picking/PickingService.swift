@@ -21,9 +21,10 @@ public struct PickingService: Sendable {
     let pool: PostgresPool
     let slots: SlotService
     let logger: Logger
-    /// A claim with no progress (claim, or a line picked) for this long goes
-    /// back to the queue: `releaseAbandonedClaims` returns it, and a claim
-    /// takes it over directly when it is next in line.
+    /// A task held with no progress (its claim, a line, or the last pick before
+    /// staging) for this long goes back to the queue: `releaseAbandonedClaims`
+    /// returns it, and a claim takes it over directly when it is next in line.
+    /// Actions of the holder are accepted until someone else has taken it.
     public let claimTimeout: TimeInterval
 
     public static let defaultClaimTimeout: TimeInterval = 10 * 60

@@ -105,6 +105,37 @@ struct LineTests {
         }
     }
 
+    @Test("racing taps on one line: no more than ordered is ever picked, and the rest are refused")
+    func racingPicks() async throws {
+        try await TestDatabase.withSchema(maxConnections: 8) { db in
+            let fixture = try await PickingFixture.make(db.pool)
+            let picking = fixture.picking
+            let store = fixture.storeID
+            _ = try await fixture.place([(P.rice, 3)], slotTime: "10:00")
+            try await picking.enqueueDue(storeID: store, now: PickingFixture.monday("08:00"))
+            let task = try #require(try await picking.claimNext(storeID: store, picker: "Alex", now: PickingFixture.monday("08:01")))
+            let lineNo = task.lines[0].lineNo
+            let results = await withTaskGroup(of: Result<PickingTask, any Error>.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        await Result { try await picking.pick(storeID: store, taskID: task.taskID, lineNo: lineNo, picker: "Alex", quantity: 1, now: PickingFixture.monday("08:02")) }
+                    }
+                }
+                return await group.reduce(into: [Result<PickingTask, any Error>]()) { $0.append($1) }
+            }
+            let refusals = results.compactMap { result -> PickingError? in
+                if case .failure(let error) = result { return error as? PickingError }
+                return nil
+            }
+            #expect(results.count { (try? $0.get()) != nil } == 3)
+            #expect(refusals.count == 9)
+            #expect(refusals.allSatisfy { $0 == .lineAlreadyDone(status: "picked") })
+            let done = try await picking.task(storeID: store, taskID: task.taskID)
+            #expect(done.lines[0].pickedQuantity == 3 && done.status == .picked)
+            #expect(try await fixture.int("SELECT lines_done AS n FROM picking_tasks WHERE task_id = \(task.taskID)") == 1)
+        }
+    }
+
     @Test("refusals (another store, another picker, unclaimed task, over quantity, bad substitutes, not ready) change nothing")
     func refusals() async throws {
         try await TestDatabase.withSchema { db in

@@ -156,6 +156,29 @@ struct QueueTests {
         }
     }
 
+    @Test("a tote picked in full but never staged is taken over as picked, and the taker stages it")
+    func abandonedPickedTote() async throws {
+        try await TestDatabase.withSchema { db in
+            let fixture = try await PickingFixture.make(db.pool)
+            let picking = fixture.picking
+            let store = fixture.storeID
+            let order = try await fixture.place([(P.pasta, 1)], slotTime: "10:00")
+            try await picking.enqueueDue(storeID: store, now: PickingFixture.monday("08:00"))
+            let task = try #require(try await picking.claimNext(storeID: store, picker: "Alex", now: PickingFixture.monday("08:00")))
+            let picked = try await picking.pick(storeID: store, taskID: task.taskID, lineNo: task.lines[0].lineNo, picker: "Alex", quantity: 1, now: PickingFixture.monday("08:02"))
+            #expect(picked.status == .picked)
+            #expect(try await picking.claimNext(storeID: store, picker: "Sam", now: PickingFixture.monday("08:11")) == nil)
+            let taken = try #require(try await picking.claimNext(storeID: store, picker: "Sam", now: PickingFixture.monday("08:12")))
+            #expect(taken.taskID == task.taskID && taken.status == .picked && taken.claimedBy == "Sam" && taken.linesPending == 0)
+            await #expect(throws: PickingError.claimedBySomeoneElse) {
+                try await picking.stage(storeID: store, taskID: task.taskID, picker: "Alex", location: "A1", now: PickingFixture.monday("08:13"))
+            }
+            #expect(try await picking.stage(storeID: store, taskID: task.taskID, picker: "Sam", location: "A1", now: PickingFixture.monday("08:13")).orderReady)
+            #expect(try await fixture.view(order).status == "ready")
+            #expect(try await picking.releaseAbandonedClaims(storeID: store, now: PickingFixture.monday("09:00")).isEmpty)
+        }
+    }
+
     @Test("20 pickers claiming at once from 500 orders' tasks never take one twice and drain the queue")
     func concurrentPickers() async throws {
         try await TestDatabase.withSchema(maxConnections: 20) { db in
@@ -226,6 +249,40 @@ struct QueueTests {
                        AS line(no, product, name, zone, wanted)
                  WHERE line.wanted
                 """)
+        }
+    }
+}
+
+@Suite("Picking claim plan")
+struct ClaimPlanTests {
+    @Test("the claim walks a queue index in its ORDER BY, with no sort, with or without a zone")
+    func claimUsesQueueIndex() async throws {
+        try await TestDatabase.withSchema(maxConnections: 2) { db in
+            let fixture = try await PickingFixture.make(db.pool)
+            let slotIDs = [try await fixture.slot("10:00"), try await fixture.slot("10:15"), try await fixture.slot("10:30")]
+            try await QueueTests.seedOrders(fixture, count: 500, slotIDs: slotIDs.map { Int($0.slotID) })
+            try await fixture.picking.enqueueDue(storeID: fixture.storeID, now: PickingFixture.monday("09:00"))
+            try await db.pool.query("ANALYZE")
+            let expected: [TemperatureZone?: String] = [nil: "picking_tasks_queue", .frozen: "picking_tasks_zone_queue"]
+            for (zone, index) in expected {
+                let claim = PickingService.claimNextStatement(
+                    storeID: fixture.storeID, picker: "Alex", zone: zone, now: PickingFixture.monday("09:00"), staleBefore: PickingFixture.monday("08:50")
+                )
+                // EXPLAIN without ANALYZE plans the statement without running it.
+                let plan = try await db.pool.query(SQL(unsafeText: "EXPLAIN " + claim.text, bindings: claim.bindings))
+                    .map { $0.text(0) ?? "" }.joined(separator: "\n")
+                let next = try #require(plan.range(of: "CTE next").flatMap { start in plan.range(of: "CTE claimed").map { plan[start.upperBound..<$0.lowerBound] } })
+                #expect(next.contains("Index Scan using \(index) on picking_tasks"), "\(plan)")
+                #expect(!next.contains("Sort"), "\(plan)")
+            }
+            let batch = PickingService.claimBatchStatement(
+                storeID: fixture.storeID, picker: "Alex", zone: .chilled, maxOrders: 4, maxLines: 3,
+                now: PickingFixture.monday("09:00"), staleBefore: PickingFixture.monday("08:50")
+            )
+            let plan = try await db.pool.query(SQL(unsafeText: "EXPLAIN " + batch.text, bindings: batch.bindings))
+                .map { $0.text(0) ?? "" }.joined(separator: "\n")
+            #expect(plan.contains("Index Scan using picking_tasks_zone_queue on picking_tasks"), "\(plan)")
+            #expect(try await fixture.int("SELECT count(*) AS n FROM picking_tasks WHERE status <> 'queued'") == 0)
         }
     }
 }
