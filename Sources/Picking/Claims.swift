@@ -16,6 +16,8 @@ extension PickingService {
     /// The first claim of an order writes `picking_started` on its timeline.
     public func claimNext(storeID: Int64, picker: String, zone: TemperatureZone? = nil, now: Date = Date()) async throws -> PickingTask? {
         let picker = try Self.validPicker(picker)
+        // Autocommit, one round trip: it waits on nothing but its one order's row, whose
+        // holders never wait on a task lock, so it cannot be part of a deadlock.
         let rows = try await pool.query(Self.claimNextStatement(
             storeID: storeID, picker: picker, zone: zone, now: now, staleBefore: now.addingTimeInterval(-claimTimeout)
         ))
@@ -33,10 +35,13 @@ extension PickingService {
         let picker = try Self.validPicker(picker)
         guard (1...20).contains(maxOrders) else { throw PickingError.invalid("A batch holds 1 to 20 orders.") }
         guard (1...500).contains(maxLines) else { throw PickingError.invalid("A batch task has 1 to 500 lines.") }
-        let rows = try await pool.query(Self.claimBatchStatement(
+        // In a retrying transaction: two batches of different zones may start the
+        // same orders in opposite orders and deadlock; the loser claims again.
+        let statement = Self.claimBatchStatement(
             storeID: storeID, picker: picker, zone: zone, maxOrders: maxOrders, maxLines: maxLines,
             now: now, staleBefore: now.addingTimeInterval(-claimTimeout)
-        ))
+        )
+        let rows = try await pool.withTransaction { tx in try await tx.query(statement) }
         return try TaskQuery.decode(rows)
     }
 

@@ -13,7 +13,11 @@ extension PickingService {
     /// loses (it finds the order `picking` and refuses).
     @discardableResult
     public func enqueueDue(storeID: Int64, now: Date = Date()) async throws -> EnqueueSummary {
-        let row = try await pool.query(Self.enqueueStatement(storeID: storeID, now: now)).single()
+        // One statement, but in a retrying transaction: two sweeps locking the same
+        // orders in different orders would deadlock, and the loser simply runs again.
+        let row = try await pool.withTransaction { tx in
+            try await tx.query(Self.enqueueStatement(storeID: storeID, now: now)).single()
+        }
         let summary = EnqueueSummary(orders: try row.decode(Int.self, "orders"), tasks: try row.decode(Int.self, "tasks"))
         if summary.orders > 0 {
             logger.info("orders enqueued for picking", metadata: ["store": "\(storeID)", "orders": "\(summary.orders)", "tasks": "\(summary.tasks)"])

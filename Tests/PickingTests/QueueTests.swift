@@ -217,6 +217,38 @@ struct QueueTests {
         }
     }
 
+    @Test("12 pickers batching all three zones at once from 300 orders never take a task twice and drain the queue")
+    func concurrentBatches() async throws {
+        try await TestDatabase.withSchema(maxConnections: 12) { db in
+            let fixture = try await PickingFixture.make(db.pool)
+            let slotIDs = [try await fixture.slot("10:00"), try await fixture.slot("10:15")]
+            try await Self.seedOrders(fixture, count: 300, slotIDs: slotIDs.map { Int($0.slotID) })
+            let summary = try await fixture.picking.enqueueDue(storeID: fixture.storeID, now: PickingFixture.monday("09:00"))
+            #expect(summary.tasks == 300 + 150 + 100)
+            let picking = fixture.picking
+            let store = fixture.storeID
+            let claims = try await withThrowingTaskGroup(of: [Int64].self) { group in
+                for picker in 0..<12 {
+                    group.addTask {
+                        let zone = TemperatureZone.allCases[picker % 3]
+                        var mine: [Int64] = []
+                        while true {
+                            let batch = try await picking.claimBatch(storeID: store, picker: "Picker \(picker)", zone: zone,
+                                                                     maxOrders: 5, maxLines: 3, now: PickingFixture.monday("09:00"))
+                            if batch.isEmpty { return mine }
+                            #expect(batch.allSatisfy { $0.zone == zone })
+                            mine += batch.map(\.taskID)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [Int64]()) { $0 += $1 }
+            }
+            #expect(claims.count == summary.tasks)
+            #expect(Set(claims).count == summary.tasks)
+            #expect(try await fixture.int("SELECT count(*) AS n FROM order_events WHERE kind = 'picking_started'") == 300)
+        }
+    }
+
     /// Orders written straight into the tables (placing 500 through checkout would be slow):
     /// line 1 ambient pasta, every 2nd order chilled milk, every 3rd frozen ice cream.
     static func seedOrders(_ fixture: PickingFixture, count: Int, slotIDs: [Int]) async throws {
