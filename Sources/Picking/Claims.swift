@@ -53,11 +53,14 @@ extension PickingService {
     @discardableResult
     public func releaseAbandonedClaims(storeID: Int64, now: Date = Date()) async throws -> [Int64] {
         let staleBefore = now.addingTimeInterval(-claimTimeout)
-        let rows = try await pool.query("""
-            UPDATE picking_tasks SET status = 'queued', claimed_by = NULL, claimed_at = NULL
-             WHERE store_id = \(storeID) AND status IN ('claimed', 'picked') AND last_progress_at <= \(staleBefore)
-            RETURNING task_id
-            """)
+        // Retrying transaction: two sweeps updating the same rows in different orders may deadlock.
+        let rows = try await pool.withTransaction { tx in
+            try await tx.query("""
+                UPDATE picking_tasks SET status = 'queued', claimed_by = NULL, claimed_at = NULL
+                 WHERE store_id = \(storeID) AND status IN ('claimed', 'picked') AND last_progress_at <= \(staleBefore)
+                RETURNING task_id
+                """)
+        }
         let released = try rows.map { try $0.decode(Int64.self, "task_id") }.sorted()
         if !released.isEmpty {
             logger.info("abandoned claims returned to the queue", metadata: ["store": "\(storeID)", "tasks": "\(released)"])
