@@ -64,6 +64,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Picking",
+            dependencies: ["Postgres", "Domain", "Slots", "Orders"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Web",
             dependencies: [
                 "Postgres", "Domain", "Shelf", "Slots", "Orders", "Forecast",
@@ -112,6 +117,11 @@ let package = Package(
         .testTarget(
             name: "OrdersTests",
             dependencies: ["Orders", "Slots", "Shelf", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PickingTests",
+            dependencies: ["Picking", "Orders", "Slots", "Shelf", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

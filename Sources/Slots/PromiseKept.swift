@@ -30,10 +30,20 @@ extension SlotService {
     /// (arrival, or the slot's start if they came early) to the handover. Returns the wait.
     @discardableResult
     public func recordHandover(storeID: Int64, orderID: UUID, arrivedAt: Date, handedOverAt: Date) async throws -> Double {
+        try await pool.withConnection { session in
+            try await recordHandover(storeID: storeID, orderID: orderID, arrivedAt: arrivedAt, handedOverAt: handedOverAt, in: session)
+        }
+    }
+
+    /// The same, inside the caller's transaction (the picking service's handover).
+    @discardableResult
+    public func recordHandover(
+        storeID: Int64, orderID: UUID, arrivedAt: Date, handedOverAt: Date, in session: PostgresSession
+    ) async throws -> Double {
         guard handedOverAt >= arrivedAt else {
             throw SlotError.invalid("An order cannot be handed over before the customer arrived.")
         }
-        let rows = try await pool.query("""
+        let rows = try await session.query("""
             UPDATE slot_bookings b
                SET handed_over_at = \(handedOverAt),
                    actual_wait_minutes = GREATEST(0, extract(epoch FROM \(handedOverAt) - GREATEST(\(arrivedAt), s.starts_at)) / 60)
