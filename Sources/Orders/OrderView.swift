@@ -163,16 +163,18 @@ extension OrderService {
         let storeID = try row.decode(Int64.self, "store_id")
         let orderID = try row.decode(UUID.self, "order_id")
         let lines = try await session.query("""
-            SELECT line_no, product_id, name, brand, size_text, temperature_zone, quantity, unit_price_cents
+            SELECT line_no, product_id, name, brand, size_text, temperature_zone, quantity, unit_price_cents,
+                   coalesce(charged_cents, quantity * unit_price_cents) AS line_total_cents
             FROM order_lines WHERE store_id = \(storeID) AND order_id = \(orderID) ORDER BY line_no
             """).map { line in
             let quantity = try line.decode(Int.self, "quantity")
             let price = try line.decode(Int.self, "unit_price_cents")
+            // Once picked, a line costs what was charged (substitutes, missing units).
             return OrderLine(
                 lineNo: try line.decode(Int.self, "line_no"), productID: try line.decode(Int64.self, "product_id"),
                 name: try line.decode(String.self, "name"), brand: try line.decode(String.self, "brand"),
                 sizeText: try line.decode(String.self, "size_text"), temperatureZone: try line.decode(String.self, "temperature_zone"),
-                quantity: quantity, unitPriceCents: price, lineTotalCents: quantity * price
+                quantity: quantity, unitPriceCents: price, lineTotalCents: try line.decode(Int.self, "line_total_cents")
             )
         }
         let events = try await session.query("""

@@ -66,6 +66,8 @@ struct HandoverTests {
             #expect(try await picking.stage(storeID: store, taskID: tasks[.frozen]!.taskID, picker: "Alex", location: "Congél 1", now: PickingFixture.monday("08:22")).orderReady)
             let ready = try await fixture.view(order)
             #expect(ready.status == "ready")
+            // The customer's page adds up after the substitution: lines as charged, plus the fee.
+            #expect(ready.lines.reduce(0) { $0 + $1.lineTotalCents } + ready.feeCents == ready.totalCents)
             #expect(ready.events.filter { $0.kind == "ready" }.count == 1)
             await #expect(throws: PickingError.notArrived) { try await picking.handOver(storeID: store, orderID: order.orderID, now: PickingFixture.monday("08:30")) }
 
