@@ -61,7 +61,7 @@ extension OrderService {
             SELECT store_id, sha256(convert_to(\(token), 'UTF8')) FROM stores WHERE store_id = \(storeID) AND active
             RETURNING basket_id
             """)
-        guard let basketID = try row.first?.decode(UUID.self, "basket_id") else { throw OrderError.unknownBasket }
+        guard let basketID = try row.first?.decode(UUID.self, "basket_id") else { throw OrderError.storeNotTakingOrders }
         return (token, try await emptyBasket(storeID: storeID, basketID: basketID))
     }
 

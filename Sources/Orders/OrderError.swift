@@ -17,6 +17,7 @@ public enum OrderError: DomainError, Equatable {
     case tooLateToChange
     case notChangeable(status: String)
     case personalDataErased
+    case storeNotTakingOrders
 
     public var kind: DomainErrorKind {
         switch self {
@@ -25,6 +26,7 @@ public enum OrderError: DomainError, Equatable {
         case .basketAlreadyOrdered, .requestInFlight, .notEnoughStock, .outOfStock, .notChangeable: .conflict
         case .emptyBasket, .noSlotChosen, .idempotencyKeyReused, .tooLateToChange: .unprocessable
         case .personalDataErased: .gone
+        case .storeNotTakingOrders: .unprocessable
         }
     }
 
@@ -46,6 +48,7 @@ public enum OrderError: DomainError, Equatable {
         case .tooLateToChange: "too-late-to-change"
         case .notChangeable: "order-not-changeable"
         case .personalDataErased: "personal-data-erased"
+        case .storeNotTakingOrders: "store-not-taking-orders"
         }
     }
 
@@ -67,6 +70,7 @@ public enum OrderError: DomainError, Equatable {
         case .tooLateToChange: "It is too late to change or cancel this order: the store has started preparing it."
         case .notChangeable(let status): "This order can no longer be changed (it is \(status))."
         case .personalDataErased: "The contact details of this order have been erased."
+        case .storeNotTakingOrders: "This store is not taking orders at the moment."
         }
     }
 

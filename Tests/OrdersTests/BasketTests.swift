@@ -58,6 +58,8 @@ struct BasketTests {
                 try await orders.add(storeID: fixture.storeID, token: token, productID: fixture.productIDs[2], quantity: 1)
             }
             #expect(try await orders.basket(storeID: fixture.storeID, token: token)?.lines.isEmpty == true)
+            try await db.pool.query("UPDATE stores SET active = false WHERE store_id = \(other.storeID)")
+            await #expect(throws: OrderError.storeNotTakingOrders) { try await orders.createBasket(storeID: other.storeID) }
         }
     }
 
