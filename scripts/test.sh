@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh test
 swift build --build-tests
 swift test --skip-build
-CRENEAU_BIN="$(swift build --show-bin-path)/creneau" .venv/bin/python -m pytest -q Tests/e2e
+CRENEAU_BIN="$(swift build --show-bin-path)/creneau" .venv/bin/python -m pytest -q Tests/e2e Tests/browser
