@@ -5,6 +5,7 @@ import Orders
 import Postgres
 import Shelf
 import Slots
+import Staff
 import Web
 
 struct Seed: AsyncParsableCommand {
@@ -32,6 +33,10 @@ struct Seed: AsyncParsableCommand {
             print("Created the demo store \(store.name) (\(store.slug)).")
             for shelf in try await shelves.shelves(store: store) {
                 print("  poster: \(config.publicBaseURL)/stores/\(store.slug)/shelves/\(shelf.slug)/poster.svg")
+            }
+            print("Staff accounts (passwords shown once; sign in at \(config.publicBaseURL)/staff/login):")
+            for account in try await StaffService(pool: pool, logger: logger).seedDemo(storeSlug: store.slug) {
+                print("  \(account.role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(account.email)  \(account.password)")
             }
         }
     }
