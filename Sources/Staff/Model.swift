@@ -22,6 +22,13 @@ public struct StaffMember: Sendable, Equatable {
     public var email: String
     public var displayName: String
     public var isAdmin: Bool
+
+    public init(id: Int64, email: String, displayName: String, isAdmin: Bool) {
+        self.id = id
+        self.email = email
+        self.displayName = displayName
+        self.isAdmin = isAdmin
+    }
 }
 
 /// A store a member of staff may act in, and as what. An admin holds every
