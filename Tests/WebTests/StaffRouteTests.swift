@@ -160,6 +160,14 @@ struct StaffRouteTests {
         }
     }
 
+    @Test("a sign-in refusal thrown anywhere else (a future JSON login) is a 429 problem with Retry-After too")
+    func tooManyAttemptsProblem() {
+        let problem = ProblemMiddleware<AppRequestContext>.problem(for: StaffError.tooManyAttempts(retryAfter: 120), logger: Logger(label: "test"))
+        #expect(problem.status == .tooManyRequests)
+        #expect(problem.headers[.retryAfter] == "120")
+        #expect(problem.detail.contains("2 minutes"))
+    }
+
     @Test("logging out revokes the session at once")
     func logout() async throws {
         try await TestDatabase.withSchema { db in
@@ -344,6 +352,12 @@ struct StaffRouteTests {
                 try await client.execute(uri: "/api/staff/me", method: .get) { response in
                     #expect(response.status == .unauthorized)
                     #expect(response.headers[.contentType] == "application/problem+json")
+                }
+                // Signed out, a page sends to the login form, which comes back to it after sign-in.
+                let location = try await client.execute(uri: "/staff/stores/store-a", method: .get) { $0.headers[.location] ?? "" }
+                #expect(location.hasPrefix("/staff/login?next="))
+                try await client.execute(uri: location, method: .get) { response in
+                    #expect(Self.hidden("next", in: String(buffer: response.body)) == "/staff/stores/store-a")
                 }
                 // Only paths of the staff area are followed after sign-in.
                 #expect(StaffPages.safeNext("//evil.example") == "/staff")
