@@ -255,6 +255,10 @@ struct StaffRouteTests {
                                         mustNotContain: allowed ? [other] : ["Magasin store-a", "Magasin store-b"])
                     }
                 }
+                // Sign-in posted without the form's own cookie and token: refused, whoever asks.
+                for who in Who.allCases {
+                    try await check(who, .post, "/staff/login", expect: .forbidden, body: "csrf=x&email=admin%40example.org&password=x")
+                }
                 // Logging out last: it ends each session. A logged-out POST goes to the login page.
                 for who in Who.allCases {
                     let csrf = browsers[who]?.csrf ?? ""
@@ -263,8 +267,26 @@ struct StaffRouteTests {
                 }
                 print("staff authorization matrix: \(cases) cases tried, \(failures.count) unexpected")
                 #expect(failures == [])
-                #expect(cases == 6 * 6 + 6 + 5)
+                #expect(cases == 6 * 6 + 6 + 6 + 5)
             }
+        }
+    }
+
+    /// What the matrix above tries; a staff route added without adding it there fails the next test.
+    static let routesInMatrix: Set<String> = [
+        "GET /staff/login", "POST /staff/login", "GET /staff", "POST /staff/logout", "GET /staff/stores/{store}", "GET /api/staff/me",
+    ]
+
+    @Test("the authorization matrix covers every staff route the router serves")
+    func matrixCoversEveryStaffRoute() async throws {
+        try await TestDatabase.withSchema { db in
+            let dependencies = try await AppDependencies.make(Self.config(db), conninfo: db.configuration.conninfo, logger: Logger(label: "test"))
+            let served = Set(buildRouter(dependencies).routes
+                .filter { $0.path.description.hasPrefix("/staff") || $0.path.description.hasPrefix("/api/staff") }
+                .map { "\($0.method.rawValue) \($0.path.description)" })
+            #expect(served.subtracting(Self.routesInMatrix).sorted() == [], "staff routes missing from the authorization matrix")
+            #expect(Self.routesInMatrix.subtracting(served).sorted() == [], "in the matrix but not served")
+            try await dependencies.pool.close()
         }
     }
 
