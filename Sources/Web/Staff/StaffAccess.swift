@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import Staff
 
 /// How staff requests are signed in and guarded. Every staff route goes
@@ -58,11 +59,24 @@ struct StaffAccess: Sendable {
     }
 
     /// A POST whose browser says it comes from elsewhere is refused, whatever it carries.
-    func checkSameOrigin(_ request: Request) throws {
-        if let site = request.headers[.secFetchSite]?.lowercased(), site != "same-origin", site != "none" {
-            throw Self.crossOrigin
+    /// (The CSRF token is checked as well; this refuses earlier and in the login form too.)
+    func checkSameOrigin(_ request: Request, _ context: AppRequestContext) throws {
+        let site = request.headers[.secFetchSite]?.lowercased()
+        let origin = request.headers[.origin]?.lowercased()
+        // Sec-Fetch-Site is set by the browser itself and cannot be forged by a page, so when
+        // present it decides. Origin alone is the fallback for browsers without it: pages here
+        // send no Referer (Referrer-Policy: no-referrer), and Chromium then says "Origin: null"
+        // even for a same-origin form, which Sec-Fetch-Site: same-origin vouches for.
+        let refused: Bool
+        if let site {
+            refused = site != "same-origin" && site != "none"
+        } else {
+            refused = origin.map { $0 != expectedOrigin } ?? false
         }
-        if let origin = request.headers[.origin], origin.lowercased() != expectedOrigin {
+        if refused {
+            context.logger.notice("cross-origin staff POST refused", metadata: [
+                "path": "\(request.uri.path)", "origin": "\(origin ?? "-")", "sec-fetch-site": "\(site ?? "-")", "expected": "\(expectedOrigin)",
+            ])
             throw Self.crossOrigin
         }
     }
@@ -108,7 +122,7 @@ struct StaffAccess: Sendable {
     /// A staff route for anyone signed in. A POST must come from this site and carry the session's CSRF token.
     func signedIn(_ handler: @escaping @Sendable (Request, AppRequestContext, Signed, [String: String]) async throws -> Response) -> Handler {
         { request, context in
-            if request.method == .post { try checkSameOrigin(request) }
+            if request.method == .post { try checkSameOrigin(request, context) }
             guard let signed = try await signed(request) else { return try refuseSignedOut(request, context) }
             var form: [String: String] = [:]
             if request.method == .post {

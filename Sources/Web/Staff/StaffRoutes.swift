@@ -54,7 +54,7 @@ struct StaffPages: Sendable {
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try access.checkSameOrigin(request)
+        try access.checkSameOrigin(request, context)
         let form = try await Respond.form(request)
         let next = Self.safeNext(form["next"])
         let email = String((form["email"] ?? "").prefix(254))
