@@ -175,7 +175,7 @@ public struct StaffService: Sendable {
     public func signIn(email: String, password: String, clientAddress: String) async throws -> NewSession {
         let emailKey = String(email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().prefix(254))
         let address = String(clientAddress.prefix(100))
-        try await checkRateLimit(emailKey: emailKey, address: address)
+        try await admitAttempt(emailKey: emailKey, address: address)
 
         let row = try await pool.query("""
             SELECT staff_id, email, display_name, is_admin, password_hash, disabled
@@ -186,46 +186,53 @@ public struct StaffService: Sendable {
         let candidate = hash ?? dummy
         let matches = await Self.offloaded { Bcrypt.verify(password, hash: candidate) }
         guard let row, hash != nil, matches, try !row.decode(Bool.self, "disabled") else {
-            try await recordFailure(emailKey: emailKey, address: address)
+            // The attempt stays recorded as a failure.
             logger.notice("staff sign-in refused", metadata: ["address": "\(address)"])
             throw StaffError.badCredentials
         }
         let staff = try Self.member(row)
+        // A success clears the account's failures, this attempt's own record among them.
         try await pool.query("DELETE FROM staff_login_failures WHERE email_key = \(emailKey)")
         return try await openSession(for: staff)
     }
 
-    func checkRateLimit(emailKey: String, address: String) async throws {
-        let window = Double(loginLimits.window.components.seconds)
-        let row = try await pool.query("""
-            WITH recent AS (
-                SELECT email_key, client_address, failed_at FROM staff_login_failures
-                WHERE failed_at > now() - make_interval(secs => \(window))
-                  AND (email_key = \(emailKey) OR client_address = \(address))
-            ), account AS (
-                SELECT failed_at FROM recent WHERE email_key = \(emailKey)
-                ORDER BY failed_at DESC OFFSET \(loginLimits.perAccount - 1) LIMIT 1
-            ), place AS (
-                SELECT failed_at FROM recent WHERE client_address = \(address)
-                ORDER BY failed_at DESC OFFSET \(loginLimits.perAddress - 1) LIMIT 1
-            )
-            SELECT ceil(extract(epoch FROM greatest(
-                       (SELECT failed_at FROM account), (SELECT failed_at FROM place)
-                   ) + make_interval(secs => \(window)) - now()))::bigint AS retry_after
-            """).single()
-        // The limit-th most recent failure inside the window: the lock lifts when it leaves the window.
-        if let seconds = try row.decode(Int64?.self, "retry_after") {
-            throw StaffError.tooManyAttempts(retryAfter: max(1, Int(seconds)))
-        }
-    }
-
-    func recordFailure(emailKey: String, address: String) async throws {
+    /// Admits one sign-in attempt or refuses it. An admitted attempt is recorded
+    /// as a failure *before* the password is checked (a success deletes it
+    /// again), under advisory locks on the email and the address, so parallel
+    /// guesses cannot slip past the limit while bcrypt runs.
+    func admitAttempt(emailKey: String, address: String) async throws {
         let window = Double(loginLimits.window.components.seconds)
         try await pool.withTransaction { tx in
+            // Always the email's lock first, then the address's: no two attempts wait on each other in a cycle.
+            try await tx.query("SELECT pg_advisory_xact_lock(\(Self.emailLockClass), hashtext(\(emailKey)))")
+            try await tx.query("SELECT pg_advisory_xact_lock(\(Self.addressLockClass), hashtext(\(address)))")
+            let row = try await tx.query("""
+                WITH recent AS (
+                    SELECT email_key, client_address, failed_at FROM staff_login_failures
+                    WHERE failed_at > now() - make_interval(secs => \(window))
+                      AND (email_key = \(emailKey) OR client_address = \(address))
+                ), account AS (
+                    SELECT failed_at FROM recent WHERE email_key = \(emailKey)
+                    ORDER BY failed_at DESC OFFSET \(loginLimits.perAccount - 1) LIMIT 1
+                ), place AS (
+                    SELECT failed_at FROM recent WHERE client_address = \(address)
+                    ORDER BY failed_at DESC OFFSET \(loginLimits.perAddress - 1) LIMIT 1
+                )
+                SELECT ceil(extract(epoch FROM greatest(
+                           (SELECT failed_at FROM account), (SELECT failed_at FROM place)
+                       ) + make_interval(secs => \(window)) - now()))::bigint AS retry_after
+                """).single()
+            // The limit-th most recent failure inside the window: the lock lifts when it leaves the window.
+            if let seconds = try row.decode(Int64?.self, "retry_after") {
+                throw StaffError.tooManyAttempts(retryAfter: max(1, Int(seconds)))
+            }
             try await tx.query("DELETE FROM staff_login_failures WHERE failed_at <= now() - make_interval(secs => \(window))")
             try await tx.query("INSERT INTO staff_login_failures (email_key, client_address) VALUES (\(emailKey), \(address))")
         }
     }
+
+    static let emailLockClass: Int32 = 60_061
+    static let addressLockClass: Int32 = 60_062
 
     // MARK: Sessions
 

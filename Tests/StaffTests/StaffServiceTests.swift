@@ -120,6 +120,32 @@ struct StaffServiceTests {
         }
     }
 
+    @Test("twenty guesses at once get exactly five tries: an attempt counts before bcrypt runs")
+    func parallelGuesses() async throws {
+        try await TestDatabase.withSchema(maxConnections: 8) { db in
+            let staff = Self.service(db)
+            try await staff.addStaff(email: "erin@example.org", displayName: "Erin", password: "erin's password!")
+            let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+                for index in 0..<20 {
+                    group.addTask {
+                        do {
+                            _ = try await staff.signIn(email: "erin@example.org", password: "guess number \(index)", clientAddress: "10.1.\(index).1")
+                            return "signed in"
+                        } catch StaffError.badCredentials {
+                            return "refused"
+                        } catch StaffError.tooManyAttempts {
+                            return "locked"
+                        }
+                    }
+                }
+                var counts: [String: Int] = [:]
+                for try await outcome in group { counts[outcome, default: 0] += 1 }
+                return counts
+            }
+            #expect(outcomes == ["refused": 5, "locked": 15])
+        }
+    }
+
     @Test("sessions end after 8 idle hours, after 7 days whatever happens, and at sign-out")
     func expiry() async throws {
         try await TestDatabase.withSchema { db in
