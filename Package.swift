@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         .systemLibrary(
@@ -69,9 +70,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Staff",
+            dependencies: [
+                "Postgres", "Domain",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Web",
             dependencies: [
-                "Postgres", "Domain", "Shelf", "Slots", "Orders", "Forecast",
+                "Postgres", "Domain", "Shelf", "Slots", "Orders", "Forecast", "Staff",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -86,7 +96,7 @@ let package = Package(
                 "Web",
                 "Postgres",
                 "Forecast",
-                "Shelf", "Slots", "Orders",
+                "Shelf", "Slots", "Orders", "Staff",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -122,6 +132,11 @@ let package = Package(
         .testTarget(
             name: "PickingTests",
             dependencies: ["Picking", "Orders", "Slots", "Shelf", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StaffTests",
+            dependencies: ["Staff", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

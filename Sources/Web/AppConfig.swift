@@ -18,6 +18,11 @@ public struct AppConfig: Sendable {
     public var logLevel: Logger.Level
     /// Apply pending sql/ migrations before serving.
     public var migrateOnStart: Bool
+    /// bcrypt work factor for staff passwords (tests lower it to stay fast).
+    public var bcryptCost: UInt8 = 12
+    /// Behind a reverse proxy: take the client's address from the last
+    /// X-Forwarded-For entry (the one the proxy appended) for the sign-in rate limit.
+    public var trustForwardedFor = false
 
     public init(
         host: String = "127.0.0.1",
@@ -57,6 +62,12 @@ public struct AppConfig: Sendable {
             usePreparedStatements: environment["CRENEAU_DB_PREPARED_STATEMENTS"] != "off",
             publicBaseURL: environment["CRENEAU_PUBLIC_URL"],
             logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        )
+        ).with { $0.trustForwardedFor = environment["CRENEAU_TRUST_X_FORWARDED_FOR"] == "1" }
+    }
+
+    func with(_ change: (inout AppConfig) -> Void) -> AppConfig {
+        var copy = self
+        change(&copy)
+        return copy
     }
 }

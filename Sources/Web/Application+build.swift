@@ -5,10 +5,22 @@ import NIOPosix
 import Orders
 import Postgres
 import Shelf
+import NIOCore
 import Slots
 import ServiceLifecycle
+import Staff
 
-public typealias AppRequestContext = BasicRequestContext
+/// Every route's context: Hummingbird's basic one plus the client's address
+/// (for the staff sign-in rate limit; nil in router tests).
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+}
 
 /// The running pieces the routes share.
 public struct AppDependencies: Sendable {
@@ -19,6 +31,7 @@ public struct AppDependencies: Sendable {
     public let slots: SlotService
     public let orders: OrderService
     public let shelves: ShelfService
+    public let staff: StaffService
 }
 
 extension AppDependencies {
@@ -32,7 +45,8 @@ extension AppDependencies {
             pages: try await Pages.load(),
             slots: slots,
             orders: OrderService(pool: pool, slots: slots, logger: logger),
-            shelves: ShelfService(pool: pool, publicBaseURL: config.publicBaseURL)
+            shelves: ShelfService(pool: pool, publicBaseURL: config.publicBaseURL),
+            staff: StaffService(pool: pool, logger: logger, bcryptCost: config.bcryptCost)
         )
     }
 
@@ -108,5 +122,6 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestCon
     HealthController(pool: dependencies.pool).addRoutes(to: router)
     addSlotRoutes(to: router, dependencies)
     addIntakeRoutes(to: router, dependencies)
+    addStaffRoutes(to: router, dependencies)
     return router
 }

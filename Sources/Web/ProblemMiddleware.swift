@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import Postgres
+import Staff
 
 /// Turns every error into a problem+json answer (or a readable page for a
 /// browser), so no handler formats errors itself and nothing internal leaks:
@@ -25,6 +26,12 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         switch error {
         case let problem as Problem:
             return problem
+        case StaffError.tooManyAttempts(let seconds):
+            // DomainErrorKind has no "too many requests"; this one refusal needs its own status.
+            var headers = HTTPFields()
+            headers[.retryAfter] = String(seconds)
+            let error = StaffError.tooManyAttempts(retryAfter: seconds)
+            return Problem(.tooManyRequests, type: error.code, title: "Trop de tentatives", detail: error.detail, headers: headers)
         case let error as any DomainError:
             return Problem(
                 error.kind.status, type: error.code, detail: error.detail,

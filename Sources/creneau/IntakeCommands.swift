@@ -5,6 +5,7 @@ import Orders
 import Postgres
 import Shelf
 import Slots
+import Staff
 import Web
 
 struct Seed: AsyncParsableCommand {
@@ -32,6 +33,10 @@ struct Seed: AsyncParsableCommand {
             print("Created the demo store \(store.name) (\(store.slug)).")
             for shelf in try await shelves.shelves(store: store) {
                 print("  poster: \(config.publicBaseURL)/stores/\(store.slug)/shelves/\(shelf.slug)/poster.svg")
+            }
+            print("Staff accounts (passwords shown once; sign in at \(config.publicBaseURL)/staff/login):")
+            for account in try await StaffService(pool: pool, logger: logger).seedDemo(storeSlug: store.slug) {
+                print("  \(account.role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(account.email)  \(account.password)")
             }
         }
     }
@@ -65,7 +70,7 @@ struct Poster: AsyncParsableCommand {
 
 struct Purge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Nightly clean-up: erase old contact details, drop timeline events and scans older than 12 months."
+        abstract: "Nightly clean-up: erase old contact details, drop timeline events and scans older than 12 months, and expired staff sessions."
     )
 
     @Option(help: "Days after the pickup slot that contact details are kept.") var contactDays = 90
@@ -77,6 +82,8 @@ struct Purge: AsyncParsableCommand {
             let report = try await orders.purge(contactRetentionDays: contactDays)
             print("Erased \(report.contactsErased) contacts; deleted \(report.eventsDeleted) events, \(report.scansDeleted) scans, "
                 + "\(report.idempotencyKeysDeleted) replay records, \(report.basketsDeleted) abandoned baskets.")
+            let sessions = try await StaffService(pool: pool, logger: logger).purgeExpiredSessions()
+            print("Deleted \(sessions) expired staff sessions.")
         }
     }
 }

@@ -19,6 +19,7 @@ def seeded_server():
     seeded = run_cli("seed", "--demo", data_dir=data_dir)
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
     server = Server(data_dir).start()
+    server.seed_output = seeded.stdout  # the demo staff accounts' passwords are printed there, once
     try:
         yield server
     finally:
