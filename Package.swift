@@ -66,7 +66,7 @@ let package = Package(
         ),
         .target(
             name: "Picking",
-            dependencies: ["Postgres", "Domain", "Slots", "Orders"],
+            dependencies: ["Postgres", "Domain", "Shelf", "Slots", "Orders"],
             swiftSettings: swiftSettings
         ),
         .target(

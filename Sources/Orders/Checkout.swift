@@ -133,8 +133,8 @@ extension OrderService {
                             \(basket.lines.map(\.unitPriceCents)))
                      WITH ORDINALITY AS line(product_id, name, brand, size_text, zone, quantity, price, ordinality)
                 """)
-            try await appendEvent(storeID: storeID, orderID: orderID, kind: "placed", at: now, detail: [
-                "total": String(placed.totalCents), "slot_start": ISO8601DateFormatter().string(from: booking.start),
+            try await OrderTimeline.append(storeID: storeID, orderID: orderID, kind: "placed", at: now, detail: [
+                "total": String(placed.totalCents), "slot_start": OrderTimeline.iso(booking.start),
             ], in: tx)
             try await tx.query("UPDATE baskets SET order_id = \(orderID), hold_id = NULL, updated_at = now() WHERE store_id = \(storeID) AND basket_id = \(basketID)")
             let body = try Self.encode(placed)
@@ -169,12 +169,6 @@ extension OrderService {
         let ok = Set(try reserved.map { try $0.decode(Int64.self, "product_id") })
         let missing = lines.filter { !ok.contains($0.productID) }.map(\.name)
         guard missing.isEmpty else { throw OrderError.outOfStock(products: missing) }
-    }
-
-    func appendEvent(storeID: Int64, orderID: UUID, kind: String, at: Date, detail: [String: String] = [:], in tx: PostgresSession) async throws {
-        try await tx.query("""
-            INSERT INTO order_events (store_id, order_id, kind, at, detail) VALUES (\(storeID), \(orderID), \(kind), \(at), \(JSONColumn(detail)))
-            """)
     }
 
     static func encode(_ order: PlacedOrder) throws -> String {

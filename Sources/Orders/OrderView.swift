@@ -77,7 +77,7 @@ extension OrderService {
             try await tx.query("""
                 UPDATE orders SET status = 'cancelled', cancelled_at = \(now) WHERE store_id = \(order.storeID) AND order_id = \(order.orderID)
                 """)
-            try await appendEvent(storeID: order.storeID, orderID: order.orderID, kind: "cancelled", at: now, in: tx)
+            try await OrderTimeline.append(storeID: order.storeID, orderID: order.orderID, kind: "cancelled", at: now, in: tx)
             guard let view = try await loadOrder(link: link, now: now, lock: false, in: tx) else { throw OrderError.unknownOrder }
             return view
         }
@@ -105,9 +105,8 @@ extension OrderService {
                     UPDATE orders SET slot_id = \(booking.slotID), slot_starts_at = \(booking.start), slot_ends_at = \(booking.end)
                     WHERE store_id = \(order.storeID) AND order_id = \(order.orderID)
                     """)
-                let format = ISO8601DateFormatter()
-                try await appendEvent(storeID: order.storeID, orderID: order.orderID, kind: "slot_changed", at: now, detail: [
-                    "from": format.string(from: order.slotStart), "to": format.string(from: booking.start),
+                try await OrderTimeline.append(storeID: order.storeID, orderID: order.orderID, kind: "slot_changed", at: now, detail: [
+                    "from": OrderTimeline.iso(order.slotStart), "to": OrderTimeline.iso(booking.start),
                 ], in: tx)
                 guard let view = try await loadOrder(link: link, now: now, lock: false, in: tx) else { throw OrderError.unknownOrder }
                 return view
@@ -135,7 +134,7 @@ extension OrderService {
                 UPDATE orders SET customer_name = NULL, customer_phone = NULL, customer_email = NULL, contact_erased_at = \(now)
                 WHERE store_id = \(order.storeID) AND order_id = \(order.orderID)
                 """)
-            try await appendEvent(storeID: order.storeID, orderID: order.orderID, kind: "contact_erased", at: now, in: tx)
+            try await OrderTimeline.append(storeID: order.storeID, orderID: order.orderID, kind: "contact_erased", at: now, in: tx)
             guard let view = try await loadOrder(link: link, now: now, lock: false, in: tx) else { throw OrderError.unknownOrder }
             return view
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Orders
 import Postgres
 
 extension PickingService {
@@ -50,7 +51,7 @@ extension PickingService {
             note += status == "ready" ? ". Nous arrivons avec votre commande." : ". Votre commande est encore en préparation."
             var detail = ["note": note, "via": via.rawValue]
             if let bay { detail["parking_bay"] = bay }
-            try await Timeline.append(storeID: storeID, orderID: orderID, kind: "arrived", at: now, detail: detail, in: tx)
+            try await OrderTimeline.append(storeID: storeID, orderID: orderID, kind: "arrived", at: now, detail: detail, in: tx)
             return Arrival(orderID: orderID, orderNumber: orderNumber, arrivedAt: now, parkingBay: bay, via: via, isNew: true)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Orders
 import Postgres
 import Slots
 
@@ -51,7 +52,7 @@ extension PickingService {
                 UPDATE arrivals SET handed_over_at = \(now) WHERE store_id = \(storeID) AND order_id = \(orderID)
                 """)
             let wait = try await slots.recordHandover(storeID: storeID, orderID: orderID, arrivedAt: arrivedAt, handedOverAt: now, in: tx)
-            try await Timeline.append(storeID: storeID, orderID: orderID, kind: "handed_over", at: now, detail: [
+            try await OrderTimeline.append(storeID: storeID, orderID: orderID, kind: "handed_over", at: now, detail: [
                 "note": "Commande remise. Merci et à bientôt !", "wait_minutes": String(format: "%.1f", wait),
             ], in: tx)
             return Handover(

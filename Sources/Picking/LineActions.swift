@@ -1,5 +1,7 @@
 import Foundation
+import Orders
 import Postgres
+import Shelf
 
 /// An order line as an action finds it, locked with its task.
 struct LockedLine {
@@ -93,13 +95,13 @@ extension PickingService {
                 chargedCents: line.pickedQuantity * line.unitPriceCents + quantity * unitPrice,
                 releaseOrdered: line.remaining, now: now, in: tx
             )
-            var note = "\(line.name) remplacé par \(name) : \(quantity) × \(Timeline.euros(unitPrice))"
+            var note = "\(line.name) remplacé par \(name) : \(quantity) × \(PriceText.euros(cents: unitPrice))"
             if unitPrice < shelfPrice { note += " (au prix du produit commandé)" }
             if line.pickedQuantity > 0 { note += " ; \(line.pickedQuantity) sur \(line.orderedQuantity) fourni\(line.pickedQuantity > 1 ? "s" : "") comme commandé" }
             let unreplaced = line.remaining - quantity
             if unreplaced > 0 { note += " ; \(unreplaced) manquant\(unreplaced > 1 ? "s" : ""), non facturé\(unreplaced > 1 ? "s" : "")" }
-            note += ". Nouveau total : \(Timeline.euros(total))."
-            try await Timeline.append(storeID: storeID, orderID: task.orderID, kind: "substituted", at: now, detail: [
+            note += ". Nouveau total : \(PriceText.euros(cents: total))."
+            try await OrderTimeline.append(storeID: storeID, orderID: task.orderID, kind: "substituted", at: now, detail: [
                 "note": note, "line": String(lineNo), "product": line.name, "substitute": name,
                 "quantity": String(quantity), "unit_price_cents": String(unitPrice), "total_cents": String(total),
             ], in: tx)
@@ -124,10 +126,10 @@ extension PickingService {
             )
             let missing = line.remaining
             var note = line.pickedQuantity == 0
-                ? "\(line.name) manquant (\(missing) × \(Timeline.euros(line.unitPriceCents))), non facturé."
+                ? "\(line.name) manquant (\(missing) × \(PriceText.euros(cents: line.unitPriceCents))), non facturé."
                 : "\(line.name) : \(missing) sur \(line.orderedQuantity) manquant\(missing > 1 ? "s" : ""), non facturé\(missing > 1 ? "s" : "")."
-            note += " Nouveau total : \(Timeline.euros(total))."
-            try await Timeline.append(storeID: storeID, orderID: task.orderID, kind: "missing", at: now, detail: [
+            note += " Nouveau total : \(PriceText.euros(cents: total))."
+            try await OrderTimeline.append(storeID: storeID, orderID: task.orderID, kind: "missing", at: now, detail: [
                 "note": note, "line": String(lineNo), "product": line.name, "quantity": String(missing), "total_cents": String(total),
             ], in: tx)
             return try await reread(storeID: storeID, taskID: taskID, in: tx)

@@ -1,5 +1,7 @@
 import Foundation
+import Orders
 import Postgres
+import Shelf
 
 public struct StageResult: Sendable, Codable, Equatable {
     public var task: PickingTask
@@ -47,8 +49,8 @@ extension PickingService {
                 """)
             if let row = ready.first {
                 let total = try row.decode(Int.self, "total_cents")
-                try await Timeline.append(storeID: storeID, orderID: task.orderID, kind: "ready", at: now, detail: [
-                    "note": "Votre commande est prête. Total : \(Timeline.euros(total)).", "total_cents": String(total),
+                try await OrderTimeline.append(storeID: storeID, orderID: task.orderID, kind: "ready", at: now, detail: [
+                    "note": "Votre commande est prête. Total : \(PriceText.euros(cents: total)).", "total_cents": String(total),
                 ], in: tx)
             }
             return StageResult(task: try await reread(storeID: storeID, taskID: taskID, in: tx), orderReady: !ready.isEmpty)
