@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -78,11 +79,9 @@ extension ShelfService {
             """)
     }
 
-    /// 10 random letters and digits: about 59 bits, far beyond guessing.
+    /// 10 random letters and digits without look-alikes: about 58 bits, far beyond guessing.
     public static func newScanCode() -> String {
-        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<10).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+        RandomText.make(10, from: Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"))
     }
 
     static func json(_ nutrition: [String: Double]?) -> String {

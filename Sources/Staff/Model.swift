@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 public enum StaffRole: String, Sendable, Codable, CaseIterable, Comparable {
@@ -75,16 +76,6 @@ public struct LoginLimits: Sendable {
 }
 
 public enum Secrets {
-    /// `byteCount` bytes from the system's CSPRNG, base64url without padding.
-    public static func random(byteCount: Int = 32) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<byteCount).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
     /// Compares without stopping at the first difference, so timing tells nothing.
     public static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
         let a = Array(lhs.utf8), b = Array(rhs.utf8)
@@ -99,8 +90,6 @@ public enum Secrets {
 
     /// A password for a new account: 20 characters from an alphabet without look-alikes.
     public static func password(length: Int = 20) -> String {
-        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+        RandomText.make(length, from: Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"))
     }
 }

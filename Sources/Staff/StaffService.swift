@@ -31,7 +31,7 @@ public struct StaffService: Sendable {
         self.sessionPolicy = sessionPolicy
         self.loginLimits = loginLimits
         let cost = bcryptCost
-        self.dummyHash = Task { await Self.offloaded { Bcrypt.hash(Secrets.random(), cost: cost) } }
+        self.dummyHash = Task { await Self.offloaded { Bcrypt.hash(RandomText.secret(), cost: cost) } }
     }
 
     /// Runs blocking CPU work on NIO's thread pool (inline if that pool is shut down).
@@ -237,8 +237,8 @@ public struct StaffService: Sendable {
     // MARK: Sessions
 
     func openSession(for staff: StaffMember) async throws -> NewSession {
-        let token = Secrets.random()
-        let csrf = Secrets.random()
+        let token = RandomText.secret()
+        let csrf = RandomText.secret()
         let absolute = Double(sessionPolicy.absolute.components.seconds)
         try await pool.query("""
             INSERT INTO staff_sessions (token_hash, staff_id, csrf_token, expires_at)

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import Postgres
@@ -206,8 +207,9 @@ struct StaffServiceTests {
         #expect(!Secrets.constantTimeEqual("abc", "abd"))
         #expect(!Secrets.constantTimeEqual("abc", "abcd"))
         #expect(!Secrets.constantTimeEqual("", "a"))
-        #expect(Secrets.random() != Secrets.random())
-        #expect(Secrets.random().count == 43)
+        #expect(RandomText.secret() != RandomText.secret())
+        #expect(RandomText.secret().count == 43)
+        #expect(RandomText.isWellFormedSecret(RandomText.secret()))
         #expect(Secrets.password().count == 20)
     }
 }

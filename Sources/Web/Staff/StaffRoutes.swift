@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -40,7 +41,7 @@ struct StaffPages: Sendable {
     /// The login form carries a token that must match a SameSite=Strict cookie
     /// set with it (login CSRF: nobody can sign a browser into their account).
     func renderLogin(next: String, email: String = "", error: String? = nil, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        let token = Secrets.random()
+        let token = RandomText.secret()
         var response = pages.render(
             "staff-login", LoginContext(csrf: token, next: Self.safeNext(next), email: email, error: error), status: status, headers: headers
         )
