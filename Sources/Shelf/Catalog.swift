@@ -222,12 +222,6 @@ extension ShelfService {
     }
 
     public func scanURL(code: String) -> String {
-        publicBaseURL.trimmingSuffix("/") + "/s/" + code
-    }
-}
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+        publicBaseURL + "/s/" + code
     }
 }

@@ -49,7 +49,8 @@ public struct ShelfService: Sendable {
 
     public init(pool: PostgresPool, publicBaseURL: String) {
         self.pool = pool
-        self.publicBaseURL = publicBaseURL
+        // Without a trailing slash, so every link is `publicBaseURL + "/path"`.
+        self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
     }
 
     /// The store a URL names; unknown slugs are a 404.

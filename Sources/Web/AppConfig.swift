@@ -14,7 +14,11 @@ public struct AppConfig: Sendable {
     /// Base of the links printed on posters and sent to customers (https://host);
     /// nil means the address the server listens on.
     public var configuredPublicBaseURL: String?
-    public var publicBaseURL: String { configuredPublicBaseURL ?? "http://\(host):\(port)" }
+    /// Without a trailing slash, so every link is `publicBaseURL + "/path"`.
+    public var publicBaseURL: String {
+        guard let configured = configuredPublicBaseURL else { return "http://\(host):\(port)" }
+        return configured.hasSuffix("/") ? String(configured.dropLast()) : configured
+    }
     public var logLevel: Logger.Level
     /// Apply pending sql/ migrations before serving.
     public var migrateOnStart: Bool

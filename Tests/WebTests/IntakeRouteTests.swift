@@ -35,6 +35,13 @@ struct IntakeRouteTests {
         }
     }
 
+    @Test("the public base URL has no trailing slash, configured or derived")
+    func publicBaseURL() {
+        #expect(AppConfig(publicBaseURL: "https://creneau.example/").publicBaseURL == "https://creneau.example")
+        #expect(AppConfig(publicBaseURL: "https://creneau.example").publicBaseURL == "https://creneau.example")
+        #expect(AppConfig(host: "0.0.0.0", port: 9000).publicBaseURL == "http://0.0.0.0:9000")
+    }
+
     @Test("pages carry the security headers and /openapi.json is served")
     func headers() async throws {
         try await TestDatabase.withSchema { db in

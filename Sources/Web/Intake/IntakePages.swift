@@ -378,7 +378,7 @@ struct IntakePages: Sendable {
 
     func orderPage(_ order: OrderView, link: String) throws -> OrderPage {
         let zone = order.timeZone
-        let pickupURL = dependencies.config.publicBaseURL.trimmingSuffix("/") + "/staff/stores/\(order.storeSlug)/pickup/\(order.pickupCode)"
+        let pickupURL = dependencies.config.publicBaseURL + "/staff/stores/\(order.storeSlug)/pickup/\(order.pickupCode)"
         return OrderPage(
             link: link, number: order.orderNumber, status: Present.statusLabels[order.status] ?? order.status, statusCode: order.status,
             cancelled: order.status == "cancelled", ready: order.status == "ready", atRisk: order.atRisk,
@@ -482,11 +482,5 @@ struct PersonalData: Encodable {
         lines = order.lines
         totalCents = order.totalCents
         events = order.events
-    }
-}
-
-extension String {
-    func trimmingSuffix(_ suffix: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }
