@@ -121,11 +121,14 @@ extension OrderService {
         return try row.decode(UUID.self, "basket_id")
     }
 
-    func loadBasket(storeID: Int64, token: String, in session: PostgresSession) async throws -> Basket? {
+    /// `lock` takes the basket row for the caller's transaction in the same read.
+    func loadBasket(storeID: Int64, token: String, lock: Bool = false, in session: PostgresSession) async throws -> Basket? {
+        let lockClause: SQL = lock ? "FOR UPDATE OF b" : ""
         let header = try await session.query("""
             SELECT b.basket_id, b.hold_id, b.order_id, s.slot_fee_cents
             FROM baskets b JOIN stores s ON s.store_id = b.store_id
             WHERE b.store_id = \(storeID) AND b.token_hash = sha256(convert_to(\(token), 'UTF8')) AND b.expires_at > now()
+            \(lockClause)
             """)
         guard let row = header.first else { return nil }
         let basketID = try row.decode(UUID.self, "basket_id")

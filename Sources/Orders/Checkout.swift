@@ -103,8 +103,9 @@ extension OrderService {
                 return try await replay(storeID: storeID, key: key, fingerprint: requestFingerprint, in: tx)
             }
 
-            let basketID = try await lockOpenBasket(storeID: storeID, token: token, in: tx)
-            guard let basket = try await loadBasket(storeID: storeID, token: token, in: tx) else { throw OrderError.unknownBasket }
+            guard let basket = try await loadBasket(storeID: storeID, token: token, lock: true, in: tx) else { throw OrderError.unknownBasket }
+            guard basket.orderID == nil else { throw OrderError.basketAlreadyOrdered }
+            let basketID = basket.basketID
             guard !basket.lines.isEmpty else { throw OrderError.emptyBasket }
             guard let holdID = basket.holdID else { throw OrderError.noSlotChosen }
             if let inactive = basket.lines.first(where: { !$0.active }) { throw OrderError.productUnavailable(name: inactive.name) }

@@ -105,6 +105,8 @@ struct CheckoutTests {
             #expect(again.status == 201)
             await #expect(throws: OrderError.idempotencyKeyReused) { try await fixture.place(token, key: "order-key-0001", name: "Someone else") }
             await #expect(throws: OrderError.invalidIdempotencyKey) { try await fixture.place(token, key: "short") }
+            // A new key cannot order the same basket twice.
+            await #expect(throws: OrderError.basketAlreadyOrdered) { try await fixture.place(token, key: "order-key-0002") }
             #expect(try await fixture.count("SELECT count(*) AS n FROM orders") == 1)
         }
     }
