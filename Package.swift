@@ -81,7 +81,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Postgres", "Domain", "Shelf", "Slots", "Orders", "Forecast", "Staff",
+                "Postgres", "Domain", "Shelf", "Slots", "Orders", "Picking", "Forecast", "Staff",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

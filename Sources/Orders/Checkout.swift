@@ -2,13 +2,17 @@ import Foundation
 import Postgres
 import Slots
 
-/// Only what pickup needs: a name, and a phone or an e-mail for the ready notice.
+/// Only what pickup needs: a name, and a phone or an e-mail for the ready notice;
+/// plus the one choice the store must respect while picking.
 public struct Contact: Sendable, Codable, Equatable {
     public var name: String
     public var phone: String?
     public var email: String?
+    /// A substitute may cost more than the item ordered (otherwise it is charged at most the ordered price).
+    public var allowsDearerSubstitutes: Bool
 
-    public init(name: String, phone: String?, email: String?) {
+    public init(name: String, phone: String?, email: String?, allowsDearerSubstitutes: Bool = false) {
+        self.allowsDearerSubstitutes = allowsDearerSubstitutes
         self.name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         self.phone = phone.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         self.email = email.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
@@ -87,7 +91,8 @@ extension OrderService {
     }
 
     private func placeOrderOnce(storeID: Int64, token: String, contact: Contact, key: String, now: Date) async throws -> Submission {
-        let requestFingerprint = [token, contact.name, contact.phone ?? "", contact.email ?? ""].joined(separator: "\u{1F}")
+        let requestFingerprint = [token, contact.name, contact.phone ?? "", contact.email ?? "", contact.allowsDearerSubstitutes ? "dearer" : ""]
+            .joined(separator: "\u{1F}")
         return try await pool.withTransaction { tx in
             // A second request with this key while the first is still running gets 409, not a wait.
             let locked = try await tx.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(key), \(storeID))) AS locked")
@@ -120,10 +125,10 @@ extension OrderService {
             )
             try await tx.query("""
                 INSERT INTO orders (store_id, order_id, order_number, link_hash, pickup_code, basket_id, customer_name,
-                                    customer_phone, customer_email, slot_id, slot_starts_at, slot_ends_at,
+                                    customer_phone, customer_email, allow_dearer_substitutes, slot_id, slot_starts_at, slot_ends_at,
                                     subtotal_cents, fee_cents, total_cents, picking_minutes, placed_at)
                 VALUES (\(storeID), \(orderID), \(placed.orderNumber), sha256(convert_to(\(placed.link), 'UTF8')), \(placed.pickupCode),
-                        \(basketID), \(contact.name), \(contact.phone), \(contact.email), \(booking.slotID), \(booking.start), \(booking.end),
+                        \(basketID), \(contact.name), \(contact.phone), \(contact.email), \(contact.allowsDearerSubstitutes), \(booking.slotID), \(booking.start), \(booking.end),
                         \(placed.subtotalCents), \(placed.feeCents), \(placed.totalCents), \(basket.pickingMinutes), \(now))
                 """)
             try await tx.query("""

@@ -10,6 +10,8 @@ struct LockedTask {
     var orderID: UUID
     var zone: TemperatureZone
     var status: TaskStatus
+    /// The customer's choice at checkout: a substitute may cost more than the item ordered.
+    var allowsDearerSubstitutes: Bool
 }
 
 extension PickingService {
@@ -26,10 +28,13 @@ extension PickingService {
         default: break
         }
         let orderID = try row.decode(UUID.self, "order_id")
-        try await tx.query("SELECT 1 FROM orders WHERE store_id = \(storeID) AND order_id = \(orderID) FOR UPDATE")
+        let order = try await tx.query("""
+            SELECT allow_dearer_substitutes FROM orders WHERE store_id = \(storeID) AND order_id = \(orderID) FOR UPDATE
+            """).single()
         return LockedTask(
             taskID: taskID, orderID: orderID,
-            zone: TemperatureZone(rawValue: try row.decode(String.self, "zone")) ?? .ambient, status: status
+            zone: TemperatureZone(rawValue: try row.decode(String.self, "zone")) ?? .ambient, status: status,
+            allowsDearerSubstitutes: try order.decode(Bool.self, "allow_dearer_substitutes")
         )
     }
 }

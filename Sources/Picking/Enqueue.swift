@@ -25,13 +25,34 @@ extension PickingService {
         return summary
     }
 
-    static func enqueueStatement(storeID: Int64, now: Date) -> SQL {
-        """
+    /// Starts picking one placed order now, before its lead time: a store with
+    /// pickers free takes work early (the customer can no longer change or
+    /// cancel it from then on, as for any order in picking).
+    @discardableResult
+    public func startEarly(storeID: Int64, orderID: UUID, now: Date = Date()) async throws -> EnqueueSummary {
+        let row = try await pool.withTransaction { tx in
+            try await tx.query(Self.enqueueStatement(storeID: storeID, now: now, only: orderID)).single()
+        }
+        let summary = EnqueueSummary(orders: try row.decode(Int.self, "orders"), tasks: try row.decode(Int.self, "tasks"))
+        guard summary.orders == 1 else {
+            let status = try await pool.query("SELECT status FROM orders WHERE store_id = \(storeID) AND order_id = \(orderID)").first
+            guard let status else { throw PickingError.unknownOrder }
+            throw PickingError.notPlaced(status: try status.decode(String.self, "status"))
+        }
+        logger.info("order started early", metadata: ["store": "\(storeID)", "order": "\(orderID)", "tasks": "\(summary.tasks)"])
+        return summary
+    }
+
+    /// Due orders, or with `only` that one placed order whatever its lead time.
+    static func enqueueStatement(storeID: Int64, now: Date, only orderID: UUID? = nil) -> SQL {
+        let which: SQL = orderID.map { "o.order_id = \($0)" } ?? """
+            o.slot_starts_at - make_interval(mins => coalesce(
+                (SELECT t.lead_minutes FROM slot_templates t WHERE t.store_id = o.store_id), 60)) <= \(now)
+            """
+        return """
         WITH due AS (
             UPDATE orders o SET status = 'picking'
-             WHERE o.store_id = \(storeID) AND o.status = 'placed'
-               AND o.slot_starts_at - make_interval(mins => coalesce(
-                       (SELECT t.lead_minutes FROM slot_templates t WHERE t.store_id = o.store_id), 60)) <= \(now)
+             WHERE o.store_id = \(storeID) AND o.status = 'placed' AND \(which)
             RETURNING o.store_id, o.order_id, o.order_number, o.slot_starts_at
         ), zones AS (
             SELECT d.store_id, d.order_id, d.order_number, d.slot_starts_at, ol.temperature_zone AS zone,

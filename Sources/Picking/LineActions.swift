@@ -48,12 +48,12 @@ extension PickingService {
 
     /// Gives `quantity` units of another product (same zone, in stock) for what is
     /// left of the line, and closes it. The customer pays the substitute's price,
-    /// but never more per unit than the ordered item unless they allowed it.
+    /// but never more per unit than the ordered item unless they allowed it at checkout.
     /// The ordered product's unpicked units are released, the substitute's
     /// units reserved, the order's total recomputed, the timeline told.
     public func substitute(
         storeID: Int64, taskID: Int64, lineNo: Int, picker: String, productID: Int64, quantity: Int,
-        customerAllowsHigherPrice: Bool, now: Date = Date()
+        now: Date = Date()
     ) async throws -> PickingTask {
         let picker = try Self.validPicker(picker)
         try Self.checkQuantity(quantity)
@@ -83,7 +83,7 @@ extension PickingService {
                 throw PickingError.substituteOutOfStock(name: name, available: available)
             }
             let shelfPrice = try product.decode(Int.self, "price_cents")
-            let unitPrice = customerAllowsHigherPrice ? shelfPrice : min(shelfPrice, line.unitPriceCents)
+            let unitPrice = Self.substitutePrice(shelf: shelfPrice, ordered: line.unitPriceCents, dearerAllowed: task.allowsDearerSubstitutes)
             try await tx.query("""
                 UPDATE picking_lines
                    SET status = 'substituted', substitute_product_id = \(productID), substitute_quantity = \(quantity),

@@ -26,13 +26,15 @@ public enum PickingError: DomainError, Equatable {
     case notArrived
     case alreadyHandedOver
     case orderClosed(status: String)
+    /// Only a placed order can be started early.
+    case notPlaced(status: String)
     case invalid(String)
 
     public var kind: DomainErrorKind {
         switch self {
         case .unknownTask, .unknownLine, .unknownOrder, .unknownProduct: .notFound
         case .claimedBySomeoneElse, .notClaimed, .lineAlreadyDone, .substituteOutOfStock, .alreadyStaged,
-             .notReady, .alreadyHandedOver, .orderClosed: .conflict
+             .notReady, .alreadyHandedOver, .orderClosed, .notPlaced: .conflict
         case .tooMany, .otherZone, .linesPending, .notArrived: .unprocessable
         case .invalidQuantity, .sameProduct, .invalid: .invalid
         }
@@ -58,6 +60,7 @@ public enum PickingError: DomainError, Equatable {
         case .notArrived: "customer-not-arrived"
         case .alreadyHandedOver: "already-handed-over"
         case .orderClosed: "order-closed"
+        case .notPlaced: "order-not-placed"
         case .invalid: "invalid-picking-request"
         }
     }
@@ -89,6 +92,7 @@ public enum PickingError: DomainError, Equatable {
         case .notArrived: "The customer has not checked in yet: scan their pickup code first."
         case .alreadyHandedOver: "This order has already been handed over."
         case .orderClosed(let status): "This order is \(status.replacingOccurrences(of: "_", with: " ")); there is nothing to collect."
+        case .notPlaced(let status): "This order is \(status.replacingOccurrences(of: "_", with: " ")), not waiting for picking. Nothing was changed."
         case .invalid(let why): why
         }
     }

@@ -24,6 +24,9 @@ public struct StaffMember: Sendable, Equatable {
     public var displayName: String
     public var isAdmin: Bool
 
+    /// How picking records who holds a task: readable, and unique by the id.
+    public var workName: String { "\(displayName.prefix(80)) #\(id)" }
+
     public init(id: Int64, email: String, displayName: String, isAdmin: Bool) {
         self.id = id
         self.email = email
@@ -38,6 +41,8 @@ public struct StoreAccess: Sendable, Equatable {
     public var storeID: Int64
     public var slug: String
     public var name: String
+    /// Times on staff pages are the store's local times.
+    public var timeZone: String
     public var roles: Set<StaffRole>
 }
 

@@ -129,19 +129,19 @@ public struct StaffService: Sendable {
     public func stores(for staff: StaffMember) async throws -> [StoreAccess] {
         let rows: PostgresRows
         if staff.isAdmin {
-            rows = try await pool.query("SELECT store_id, slug, name, '{}'::text[] AS roles FROM stores ORDER BY name, store_id")
+            rows = try await pool.query("SELECT store_id, slug, name, time_zone, '{}'::text[] AS roles FROM stores ORDER BY name, store_id")
         } else {
             rows = try await pool.query("""
-                SELECT s.store_id, s.slug, s.name, array_agg(r.role ORDER BY r.role) AS roles
+                SELECT s.store_id, s.slug, s.name, s.time_zone, array_agg(r.role ORDER BY r.role) AS roles
                 FROM staff_store_roles r JOIN stores s ON s.store_id = r.store_id
                 WHERE r.staff_id = \(staff.id)
-                GROUP BY s.store_id, s.slug, s.name ORDER BY s.name, s.store_id
+                GROUP BY s.store_id, s.slug, s.name, s.time_zone ORDER BY s.name, s.store_id
                 """)
         }
         return try rows.map { row in
             StoreAccess(
                 storeID: try row.decode(Int64.self, "store_id"), slug: try row.decode(String.self, "slug"),
-                name: try row.decode(String.self, "name"),
+                name: try row.decode(String.self, "name"), timeZone: try row.decode(String.self, "time_zone"),
                 roles: staff.isAdmin ? Set(StaffRole.allCases) : Set(try row.decode([String].self, "roles").compactMap(StaffRole.init(rawValue:)))
             )
         }
@@ -151,7 +151,7 @@ public struct StaffService: Sendable {
     /// none there or the store does not exist (the two are not told apart).
     public func access(for staff: StaffMember, storeSlug: String) async throws -> StoreAccess? {
         guard let row = try await pool.query("""
-            SELECT s.store_id, s.slug, s.name,
+            SELECT s.store_id, s.slug, s.name, s.time_zone,
                    coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM staff_store_roles r
                              WHERE r.store_id = s.store_id AND r.staff_id = \(staff.id)), '{}') AS roles
             FROM stores s WHERE s.slug = \(storeSlug)
@@ -162,7 +162,7 @@ public struct StaffService: Sendable {
         guard !roles.isEmpty else { return nil }
         return StoreAccess(
             storeID: try row.decode(Int64.self, "store_id"), slug: try row.decode(String.self, "slug"),
-            name: try row.decode(String.self, "name"), roles: roles
+            name: try row.decode(String.self, "name"), timeZone: try row.decode(String.self, "time_zone"), roles: roles
         )
     }
 

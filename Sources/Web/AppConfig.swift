@@ -27,6 +27,9 @@ public struct AppConfig: Sendable {
     /// Behind a reverse proxy: take the client's address from the last
     /// X-Forwarded-For entry (the one the proxy appended) for the sign-in rate limit.
     public var trustForwardedFor = false
+    /// A live-update stream (server-sent events) is closed after this long and the
+    /// browser reconnects: every connection stays bounded (tests shorten it).
+    public var liveStreamLimit: Duration = .seconds(300)
 
     public init(
         host: String = "127.0.0.1",

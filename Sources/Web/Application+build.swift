@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOPosix
 import Orders
+import Picking
 import Postgres
 import Shelf
 import NIOCore
@@ -30,6 +31,7 @@ public struct AppDependencies: Sendable {
     public let pages: Pages
     public let slots: SlotService
     public let orders: OrderService
+    public let picking: PickingService
     public let shelves: ShelfService
     public let staff: StaffService
 }
@@ -45,6 +47,7 @@ extension AppDependencies {
             pages: try await Pages.load(),
             slots: slots,
             orders: OrderService(pool: pool, slots: slots, logger: logger),
+            picking: PickingService(pool: pool, slots: slots, logger: logger),
             shelves: ShelfService(pool: pool, publicBaseURL: config.publicBaseURL),
             staff: StaffService(pool: pool, logger: logger, bcryptCost: config.bcryptCost)
         )
@@ -81,7 +84,10 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
         usePreparedStatements: config.usePreparedStatements
     )
     let dependencies = try await AppDependencies.make(config, database: database, logger: logger)
-    services += [dependencies.pool, dependencies.listener, HoldSweeper(slots: dependencies.slots, logger: logger)]
+    services += [
+        dependencies.pool, dependencies.listener, HoldSweeper(slots: dependencies.slots, logger: logger),
+        PickingSweeper(picking: dependencies.picking, shelves: dependencies.shelves, logger: logger),
+    ]
 
     var app = Application(
         router: buildRouter(dependencies),
@@ -123,5 +129,6 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestCon
     addSlotRoutes(to: router, dependencies)
     addIntakeRoutes(to: router, dependencies)
     addStaffRoutes(to: router, dependencies)
+    addConsoleRoutes(to: router, dependencies)
     return router
 }

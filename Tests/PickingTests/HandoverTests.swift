@@ -41,7 +41,7 @@ struct HandoverTests {
             for line in chilled.lines {
                 if line.productID == fixture.product(P.milk) {
                     _ = try await picking.substitute(storeID: store, taskID: chilled.taskID, lineNo: line.lineNo, picker: "Alex",
-                                                     productID: fixture.product(P.wholeMilk), quantity: 2, customerAllowsHigherPrice: false, now: at)
+                                                     productID: fixture.product(P.wholeMilk), quantity: 2, now: at)
                 } else {
                     _ = try await picking.pick(storeID: store, taskID: chilled.taskID, lineNo: line.lineNo, picker: "Alex", quantity: 1, now: at)
                 }

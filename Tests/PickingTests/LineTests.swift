@@ -31,17 +31,19 @@ struct LineTests {
             // Dearer organic milk, not allowed: charged at the ordered milk's price.
             var task = try await picking.substitute(
                 storeID: store, taskID: chilled.taskID, lineNo: try line(chilled, P.milk), picker: "Alex",
-                productID: fixture.product(P.organicMilk), quantity: 2, customerAllowsHigherPrice: false, now: at
+                productID: fixture.product(P.organicMilk), quantity: 2, now: at
             )
             let milkLine = try #require(task.lines.first { $0.productID == fixture.product(P.milk) })
             #expect(milkLine.status == .substituted)
             #expect(milkLine.substitute == Substitute(productID: fixture.product(P.organicMilk), name: "Lait bio", quantity: 2, unitPriceCents: 109))
             #expect(try await fixture.reserved(P.milk) == 3)
             #expect(try await fixture.reserved(P.organicMilk) == 2)
-            // Dearer organic butter, allowed: charged at its own price.
+            // Dearer organic butter once the customer allows dearer substitutes: charged at its own price.
+            // (The choice is made at checkout; set here so one order shows both rules.)
+            _ = try await fixture.pool.query("UPDATE orders SET allow_dearer_substitutes = true WHERE store_id = \(store) AND order_id = \(first.orderID)")
             task = try await picking.substitute(
                 storeID: store, taskID: chilled.taskID, lineNo: try line(chilled, P.butter), picker: "Alex",
-                productID: fixture.product(P.organicButter), quantity: 1, customerAllowsHigherPrice: true, now: at
+                productID: fixture.product(P.organicButter), quantity: 1, now: at
             )
             #expect(task.status == .picked)
             #expect(task.lines.first { $0.productID == fixture.product(P.butter) }?.substitute?.unitPriceCents == 320)
@@ -92,10 +94,10 @@ struct LineTests {
             _ = try await picking.pick(storeID: store, taskID: other.taskID, lineNo: milk, picker: "Sam", quantity: 1, now: at)
             await #expect(throws: PickingError.tooMany(ordered: 3, remaining: 2)) {
                 try await picking.substitute(storeID: store, taskID: other.taskID, lineNo: milk, picker: "Sam",
-                                             productID: fixture.product(P.wholeMilk), quantity: 3, customerAllowsHigherPrice: false, now: at)
+                                             productID: fixture.product(P.wholeMilk), quantity: 3, now: at)
             }
             task = try await picking.substitute(storeID: store, taskID: other.taskID, lineNo: milk, picker: "Sam",
-                                                productID: fixture.product(P.wholeMilk), quantity: 1, customerAllowsHigherPrice: false, now: at)
+                                                productID: fixture.product(P.wholeMilk), quantity: 1, now: at)
             #expect(task.lines[0].pickedQuantity == 1 && task.lines[0].substitute?.unitPriceCents == 99 && task.lines[0].remaining == 1)
             let secondView = try await fixture.view(second)
             #expect(secondView.subtotalCents == 109 + 99)
@@ -173,7 +175,7 @@ struct LineTests {
             // Substitutes: the same product, another zone, not sold here, not enough stock.
             func substitute(_ product: Int64, _ quantity: Int) async throws {
                 _ = try await picking.substitute(storeID: store, taskID: task.taskID, lineNo: milk, picker: "Alex", productID: product,
-                                                 quantity: quantity, customerAllowsHigherPrice: true, now: at)
+                                                 quantity: quantity, now: at)
             }
             await refused(.sameProduct) { try await substitute(fixture.product(P.milk), 1) }
             await refused(.otherZone(substituteZone: "ambient", taskZone: "chilled")) { try await substitute(fixture.product(P.pasta), 1) }

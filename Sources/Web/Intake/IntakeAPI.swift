@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Orders
+import Picking
 import Shelf
 import Slots
 
@@ -23,6 +24,7 @@ struct IntakeAPI: Sendable {
         router.post("/api/stores/:store/basket/checkout", use: checkout)
         router.get("/api/orders/:link", use: order)
         router.post("/api/orders/:link/cancel", use: cancel)
+        router.post("/api/orders/:link/arrival", use: arrive)
         router.post("/api/orders/:link/slot", use: changeSlot)
         router.get("/api/orders/:link/personal-data", use: personalData)
         router.delete("/api/orders/:link/personal-data", use: erasePersonalData)
@@ -93,7 +95,7 @@ struct IntakeAPI: Sendable {
         return try Respond.json(try await orders.chooseSlot(storeID: store.id, token: try token(request), slotID: body.slotId), status: .created)
     }
 
-    struct ContactBody: Decodable { var name: String; var phone: String?; var email: String? }
+    struct ContactBody: Decodable { var name: String; var phone: String?; var email: String?; var allowDearerSubstitutes: Bool? }
 
     /// 201 the first time; the same status and body for every repeat of the key.
     @Sendable func checkout(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -104,7 +106,8 @@ struct IntakeAPI: Sendable {
         let body = try await Respond.body(ContactBody.self, from: request)
         let submission = try await orders.placeOrder(
             storeID: store.id, token: try token(request),
-            contact: Contact(name: body.name, phone: body.phone, email: body.email), idempotencyKey: key
+            contact: Contact(name: body.name, phone: body.phone, email: body.email, allowsDearerSubstitutes: body.allowDearerSubstitutes ?? false),
+            idempotencyKey: key
         )
         var headers: HTTPFields = [.location: "/api/orders/\(submission.order.link)"]
         if submission.replayed { headers[Self.replayedHeader] = "true" }
@@ -117,6 +120,18 @@ struct IntakeAPI: Sendable {
 
     @Sendable func cancel(_ request: Request, context: AppRequestContext) async throws -> Response {
         try Respond.json(try await orders.cancel(link: try context.parameters.text("link")))
+    }
+
+    struct ArrivalBody: Decodable { var parkingBay: String? }
+
+    /// "I'm here": 201 the first time, 200 when the customer had already checked in.
+    @Sendable func arrive(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let body = try await Respond.body(ArrivalBody.self, from: request)
+        let order = try await orders.order(link: try context.parameters.text("link"))
+        let arrival = try await dependencies.picking.checkIn(
+            storeID: order.storeID, order: .order(order.orderID), parkingBay: body.parkingBay, via: .customer
+        )
+        return try Respond.json(arrival, status: arrival.isNew ? .created : .ok)
     }
 
     @Sendable func changeSlot(_ request: Request, context: AppRequestContext) async throws -> Response {

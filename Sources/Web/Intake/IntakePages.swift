@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Orders
+import Picking
 import Shelf
 import Slots
 
@@ -338,7 +339,7 @@ struct IntakePages: Sendable {
         guard let token = request.cookies[Present.basketCookieName(store)]?.value else { throw OrderError.unknownBasket }
         let submission = try await orders.placeOrder(
             storeID: store.id, token: token,
-            contact: Contact(name: form["name"] ?? "", phone: form["phone"], email: form["email"]),
+            contact: Contact(name: form["name"] ?? "", phone: form["phone"], email: form["email"], allowsDearerSubstitutes: form["dearer"] == "on"),
             idempotencyKey: form["idempotency_key"] ?? ""
         )
         return Respond.seeOther("/o/\(submission.order.link)")
@@ -355,6 +356,9 @@ struct IntakePages: Sendable {
         var statusCode: String
         var cancelled: Bool
         var ready: Bool
+        /// "I'm here" is offered once the order is being prepared or ready, until the customer has said so.
+        var canArrive: Bool
+        var arrived: Bool
         var atRisk: Bool
         var pickupCode: String
         var qrSVG: String
@@ -381,7 +385,10 @@ struct IntakePages: Sendable {
         let pickupURL = dependencies.config.publicBaseURL + "/staff/stores/\(order.storeSlug)/pickup/\(order.pickupCode)"
         return OrderPage(
             link: link, number: order.orderNumber, status: Present.statusLabels[order.status] ?? order.status, statusCode: order.status,
-            cancelled: order.status == "cancelled", ready: order.status == "ready", atRisk: order.atRisk,
+            cancelled: order.status == "cancelled", ready: order.status == "ready",
+            canArrive: ["picking", "ready"].contains(order.status) && !order.events.contains { $0.kind == "arrived" },
+            arrived: order.status != "handed_over" && order.events.contains { $0.kind == "arrived" },
+            atRisk: order.atRisk,
             pickupCode: order.pickupCode,
             qrSVG: try QRCode(pickupURL, errorCorrection: .medium).svgDocument(moduleSize: 5, title: "QR code de retrait"),
             storeName: order.storeName, storeSlug: order.storeSlug, storeAddress: order.storeAddress,
@@ -414,6 +421,21 @@ struct IntakePages: Sendable {
         let link = try context.parameters.text("link")
         _ = try await orders.cancel(link: link)
         return Respond.seeOther("/o/\(link)")
+    }
+
+    /// "I'm here", with an optional parking bay.
+    @Sendable func arrive(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let link = try context.parameters.text("link")
+        let form = try await Respond.form(request)
+        let order = try await orders.order(link: link)
+        _ = try await dependencies.picking.checkIn(storeID: order.storeID, order: .order(order.orderID), parkingBay: form["bay"], via: .customer)
+        return Respond.seeOther("/o/\(link)")
+    }
+
+    /// The order page's live updates.
+    @Sendable func events(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let order = try await orders.order(link: try context.parameters.text("link"))
+        return LiveUpdates(dependencies).order(storeID: order.storeID, orderID: order.orderID)
     }
 
     struct ChangeView: Sendable {

@@ -20,6 +20,8 @@ func addIntakeRoutes(to router: Router<AppRequestContext>, _ dependencies: AppDe
     router.post("/stores/:store/checkout", use: pages.placeOrder)
     router.get("/o/:link", use: pages.order)
     router.post("/o/:link/cancel", use: pages.cancel)
+    router.post("/o/:link/arrive", use: pages.arrive)
+    router.get("/o/:link/events", use: pages.events)
     router.get("/o/:link/change", use: pages.changeForm)
     router.post("/o/:link/change", use: pages.change)
     router.get("/o/:link/personal-data", use: pages.personalData)

@@ -119,15 +119,23 @@ struct StaffAccess: Sendable {
         return Respond.seeOther("/staff/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
     }
 
-    /// A staff route for anyone signed in. A POST must come from this site and carry the session's CSRF token.
+    /// A staff route for anyone signed in. A POST must come from this site and carry the session's CSRF token
+    /// (the `csrf` field of a form, or the X-CSRF-Token header of a JSON call; `/api/staff/me` hands it out).
     func signedIn(_ handler: @escaping @Sendable (Request, AppRequestContext, Signed, [String: String]) async throws -> Response) -> Handler {
         { request, context in
             if request.method == .post { try checkSameOrigin(request, context) }
             guard let signed = try await signed(request) else { return try refuseSignedOut(request, context) }
             var form: [String: String] = [:]
             if request.method == .post {
-                form = try await Respond.form(request)
-                guard let sent = form["csrf"], Secrets.constantTimeEqual(sent, signed.session.csrfToken) else { throw Self.badCSRF }
+                // A page form carries the token as a field; an API call (JSON body) in a header.
+                let sent: String?
+                if request.uri.path.hasPrefix("/api/") {
+                    sent = request.headers[.csrfToken]
+                } else {
+                    form = try await Respond.form(request)
+                    sent = form["csrf"]
+                }
+                guard let sent, Secrets.constantTimeEqual(sent, signed.session.csrfToken) else { throw Self.badCSRF }
             }
             return try await handler(request, context, signed, form)
         }
@@ -153,4 +161,5 @@ struct StaffAccess: Sendable {
 extension HTTPField.Name {
     static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+    static let csrfToken = HTTPField.Name("X-CSRF-Token")!
 }

@@ -4,8 +4,8 @@ import HTTPTypes
 import Hummingbird
 import Staff
 
-/// Staff sign-in and the first staff pages. The picking console will hang
-/// its pages under /staff/stores/:store, each behind `StaffAccess.inStore`.
+/// Staff sign-in, the list of one's stores, and who one is. The console of a
+/// store (ConsoleRoutes) hangs under /staff/stores/:store.
 func addStaffRoutes(to router: Router<AppRequestContext>, _ dependencies: AppDependencies) {
     let access = StaffAccess(dependencies: dependencies)
     let pages = StaffPages(dependencies: dependencies, access: access)
@@ -13,7 +13,6 @@ func addStaffRoutes(to router: Router<AppRequestContext>, _ dependencies: AppDep
     router.post("/staff/login", use: pages.login)
     router.post("/staff/logout", use: access.signedIn(pages.logout))
     router.get("/staff", use: access.signedIn(pages.home))
-    router.get("/staff/stores/:store", use: access.inStore(Set(StaffRole.allCases), pages.store))
     router.get("/api/staff/me", use: access.signedIn(pages.me))
 }
 
@@ -113,22 +112,6 @@ struct StaffPages: Sendable {
         ))
     }
 
-    struct StoreContext: Sendable {
-        var name: String
-        var storeName: String
-        var roles: String
-        var csrf: String
-    }
-
-    @Sendable func store(
-        _ request: Request, context: AppRequestContext, signed: StaffAccess.Signed, store: StoreAccess, form: [String: String]
-    ) async throws -> Response {
-        pages.render("staff-store", StoreContext(
-            name: signed.session.staff.displayName, storeName: store.name,
-            roles: signed.session.staff.isAdmin ? "administrateur" : Self.roleList(store.roles), csrf: signed.session.csrfToken
-        ))
-    }
-
     struct Me: Encodable {
         struct StoreRoles: Encodable {
             var slug: String
@@ -138,12 +121,14 @@ struct StaffPages: Sendable {
         var email: String
         var name: String
         var admin: Bool
+        /// What a JSON client sends as X-CSRF-Token on every POST.
+        var csrfToken: String
         var stores: [StoreRoles]
     }
 
     @Sendable func me(_ request: Request, context: AppRequestContext, signed: StaffAccess.Signed, form: [String: String]) async throws -> Response {
         let member = signed.session.staff
         let stores = try await staff.stores(for: member).map { Me.StoreRoles(slug: $0.slug, name: $0.name, roles: $0.roles.sorted().map(\.rawValue)) }
-        return try Respond.json(Me(email: member.email, name: member.displayName, admin: member.isAdmin, stores: stores))
+        return try Respond.json(Me(email: member.email, name: member.displayName, admin: member.isAdmin, csrfToken: signed.session.csrfToken, stores: stores))
     }
 }
