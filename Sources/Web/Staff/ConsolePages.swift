@@ -449,10 +449,11 @@ struct ConsolePages: Sendable {
 
     @Sendable func startEarly(_ request: Request, context: AppRequestContext, signed: Signed, store: StoreAccess, form: [String: String]) async throws -> Response {
         let orderID = try ConsoleInput.order(context)
-        let today = Present.isoDay(Date(), timeZone: store.timeZone)
+        // Back to the day the manager was looking at.
+        let day = form["date"].flatMap { LocalDate(parsing: $0)?.description } ?? Present.isoDay(Date(), timeZone: store.timeZone)
         return try await attempt({
             let summary = try await picking.startEarly(storeID: store.storeID, orderID: orderID)
-            return try await managerPage(signed, store, date: today, notice: "Préparation lancée : \(summary.tasks) bac\(summary.tasks > 1 ? "s" : "") dans la file.")
-        }, orShow: { try await managerPage(signed, store, date: today, error: $0, status: $1) })
+            return try await managerPage(signed, store, date: day, notice: "Préparation lancée : \(summary.tasks) bac\(summary.tasks > 1 ? "s" : "") dans la file.")
+        }, orShow: { try await managerPage(signed, store, date: day, error: $0, status: $1) })
     }
 }
