@@ -28,15 +28,31 @@ def seeded_server():
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-@pytest.fixture
-def phone():
+def chromium(window: str):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=390,844", "--lang=fr-FR"):
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={window}", "--lang=fr-FR"):
         options.add_argument(argument)
     # Debian's driver, given explicitly: Selenium must never try to download one.
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.implicitly_wait(2)
+    return driver
+
+
+@pytest.fixture
+def phone():
+    """The customer's phone."""
+    driver = chromium("390,844")
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def tablet():
+    """The store's tablet: a browser of its own, so its cookies are not the phone's."""
+    driver = chromium("1024,768")
     try:
         yield driver
     finally:

@@ -1,6 +1,12 @@
 """The README's promises about the server, checked on the real binary."""
+import http.cookiejar
 import json
+import os
+import re
 import subprocess
+import time
+import urllib.parse
+import urllib.request
 
 from creneau_server import BIN, ROOT, Server, cluster_running, http_get, psql
 
@@ -62,3 +68,26 @@ def test_unreachable_database_url_fails_with_a_clear_message(data_dir):
     )
     assert result.returncode != 0
     assert "connection to server" in result.stderr and "No such file or directory" in result.stderr
+
+
+def test_sigterm_ends_open_live_update_streams(server, data_dir):
+    """A console left open (an endless event stream) must not hold a graceful shutdown."""
+    psql(data_dir, "INSERT INTO stores (slug, name) VALUES ('live-test', 'Live')")
+    added = subprocess.run([BIN, "staff", "add", "--email", "live@example.org", "--name", "Live", "--store", "live-test",
+                            "--role", "picker", "--data-dir", str(data_dir)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120,
+                           env={**os.environ, "CRENEAU_STAFF_PASSWORD": "a long enough password"})
+    assert added.returncode == 0, added.stdout + added.stderr
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = browser.open(server.url + "/staff/login", timeout=10).read().decode()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    body = urllib.parse.urlencode({"csrf": csrf, "email": "live@example.org", "password": "a long enough password", "next": "/staff"})
+    browser.open(urllib.request.Request(server.url + "/staff/login", data=body.encode(), method="POST"), timeout=30).read()
+    stream = browser.open(server.url + "/staff/stores/live-test/events", timeout=30)
+    assert stream.headers["Content-Type"].startswith("text/event-stream")
+    assert stream.readline().startswith(b"retry:")
+    started = time.monotonic()
+    assert server.terminate(timeout=20) == 0
+    assert time.monotonic() - started < 10
+    assert not cluster_running(data_dir)
