@@ -25,8 +25,10 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +42,11 @@ PATHS = {
     "booking": {"sql": "booking", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 5, "http": 9}},
     # Every hold on one slot: the same SQL on the hottest row, without moving between slots.
     "booking-1slot": {"sql": "booking", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 5, "http": 9}, "one_slot": True},
+    # The next picking task: the session and the store role are read before the claim.
+    "claim": {"sql": "claim", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 1, "http": 3}},
 }
+# The staff account the claim path signs in with (created by `creneau staff add`).
+BENCH_STAFF = ("bench@creneau.test", "bench staff password 1")
 
 
 def log(message):
@@ -98,10 +104,19 @@ class Run:
                              cwd=ROOT, capture_output=True, text=True, timeout=600)
         if out.returncode != 0:
             raise SystemExit(f"seed failed:\n{out.stdout}\n{out.stderr}")
+        out = subprocess.run([self.bin, "staff", "add", "--email", BENCH_STAFF[0], "--name", "Bench", "--store", STORE,
+                              "--role", "manager", "--data-dir", str(self.data_dir)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120,
+                             env={**os.environ, "CRENEAU_STAFF_PASSWORD": BENCH_STAFF[1]})
+        if out.returncode != 0:
+            raise SystemExit(f"staff add failed:\n{out.stdout}\n{out.stderr}")
 
     def start_server(self):
         self.server_log = open(self.data_dir / "server.log", "ab")
         env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        # The claim path's queue never drains: a task claimed is at once claimable again
+        # (pgbench does the same with stale_before = now). Nothing else uses claims.
+        env["CRENEAU_CLAIM_TIMEOUT_SECONDS"] = "0"
         env.update(item.split("=", 1) for item in self.args.server_env)
         self.server = subprocess.Popen(
             [self.bin, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
@@ -253,6 +268,9 @@ class Run:
         self.tokens = tokens
         (self.work / "tokens.txt").write_text("\n".join(tokens) + "\n")
 
+        if "claim" in self.args.paths.split(","):
+            self.prepare_claims()
+
         # One request of each kind, to be sure the load measures the success path.
         checks = [
             ("offers", "GET", f"/api/stores/{STORE}/slots?date={self.date}", None, {}, 200),
@@ -262,6 +280,37 @@ class Run:
         for name, method, path, body, headers, expected in checks:
             status, text = http(method, self.url + path, body, headers)
             assert status == expected, f"{name}: {method} {path} answered {status}: {text[:300]}"
+
+    def prepare_claims(self):
+        """Orders placed through the API and started early by the bench manager: a queue
+        of picking tasks; and that manager's session for wrk (cookie, CSRF token)."""
+        jar = CookieJar()
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        form = browser.open(self.url + "/staff/login", timeout=10).read().decode()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+        body = urllib.parse.urlencode({"csrf": csrf, "email": BENCH_STAFF[0], "password": BENCH_STAFF[1], "next": "/staff"})
+        browser.open(urllib.request.Request(self.url + "/staff/login", data=body.encode(), method="POST"), timeout=30).read()
+        me = json.loads(browser.open(self.url + "/api/staff/me", timeout=10).read())
+        self.staff_cookie = "; ".join(f"{c.name}={c.value}" for c in jar if c.name.endswith("creneau_staff"))
+        self.staff_csrf = me["csrfToken"]
+        staff = {"Cookie": self.staff_cookie, "X-CSRF-Token": self.staff_csrf}
+        log(f"placing {self.args.claim_orders} orders for the claim queue")
+        self.psql(f"UPDATE store_products SET stock_on_hand = stock_on_hand + {self.args.claim_orders} "
+                  f"WHERE store_id = {self.store_id} AND product_id = {self.product_id}")
+        for i in range(self.args.claim_orders):
+            status, text = http("POST", f"{self.url}/api/stores/{STORE}/baskets", {})
+            token = {"X-Basket-Token": json.loads(text)["token"]}
+            http("PUT", f"{self.url}/api/stores/{STORE}/basket/lines/{self.product_id}", {"quantity": 1}, token)
+            http("POST", f"{self.url}/api/stores/{STORE}/basket/slot", {"slotId": self.slot_ids[i % len(self.slot_ids)]}, token)
+            status, text = http("POST", f"{self.url}/api/stores/{STORE}/basket/checkout", {"name": "Bench", "phone": "0612345678"},
+                                {**token, "Idempotency-Key": str(uuid.uuid4())})
+            assert status == 201, (status, text[:300])
+            order = json.loads(text)["orderID"].lower()
+            status, text = http("POST", f"{self.url}/api/staff/stores/{STORE}/orders/{order}/start", {}, staff)
+            assert status == 200, (status, text[:300])
+        status, text = http("POST", f"{self.url}/api/staff/stores/{STORE}/claims", {}, staff)
+        assert status == 200 and json.loads(text)["task"], (status, text[:300])
+        (self.work / "staff.txt").write_text(f"{self.staff_cookie}\n{self.staff_csrf}\n")
 
     # ---- pgbench scripts ----------------------------------------------------------
 
@@ -301,6 +350,10 @@ class Run:
                 slot_pick += [("\\if" if i == 0 else "\\elif") + f" :k = {i}", f"\\set slot_id {slot}"]
             slot_pick.append("\\endif")
             script = "\n".join(slot_pick) + "\n" + branches(f":client_id * {per_client} + random(0, {per_client - 1})", baskets, body, ["basket_id", "hold_id"])
+        elif sql == "claim":
+            defines["picker"] = "pgbench #0"
+            defines["stale_before"] = pg_time(self.now)
+            script = body
         else:
             raise ValueError(path)
         file = self.work / f"{path}.pgbench.sql"
@@ -352,6 +405,9 @@ class Run:
         elif path == "landing":
             target = self.url
             script = ["-s", str(ROOT / "bench/lua/landing.lua"), target, "--", str(self.work / "codes.txt")]
+        elif path == "claim":
+            target = self.url
+            script = ["-s", str(ROOT / "bench/lua/claim.lua"), target, "--", str(self.work / "staff.txt"), STORE]
         else:
             target = self.url
             slots_file = self.work / f"slots-{path}.txt"
@@ -443,6 +499,7 @@ def main():
     parser.add_argument("--codes", type=int, default=24, help="scan codes drawn from (both sides)")
     parser.add_argument("--slots", type=int, default=4, help="slots the booking path draws from")
     parser.add_argument("--baskets", type=int, default=64, help="baskets the HTTP booking path goes round")
+    parser.add_argument("--claim-orders", type=int, default=200, help="orders in the picking queue the claim path takes over")
     parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
                         help="environment of the server (e.g. LOG_LEVEL=warning); none by default")
     parser.add_argument("--keep", action="store_true", help="keep the data folder (its logs) afterwards")

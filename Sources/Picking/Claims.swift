@@ -112,11 +112,12 @@ extension PickingService {
     /// two statements rather than `(zone = $z OR $z IS NULL)`, so a prepared generic plan
     /// still walks the right index in order.
     public static func claimNextStatement(storeID: Int64, picker: String, zone: TemperatureZone?, now: Date, staleBefore: Date) -> SQL {
-        let inZone: SQL = zone.map { "AND zone = \($0.rawValue)" } ?? ""
+        // No space before \(inZone): bench/check_sql.py matches this text word for word.
+        let inZone: SQL = zone.map { " AND zone = \($0.rawValue)" } ?? ""
         return claimStatement(next: """
             SELECT store_id, task_id
               FROM picking_tasks
-             WHERE store_id = \(storeID) \(inZone)
+             WHERE store_id = \(storeID)\(inZone)
                AND \(Self.claimable(staleBefore: staleBefore))
              ORDER BY due_at, order_lines, zone_rank, task_id
              LIMIT 1
@@ -142,7 +143,9 @@ extension PickingService {
     /// Claims the (store_id, task_id) rows `next` yields, starts their orders, and
     /// reads them back with their lines.
     private static func claimStatement(next: SQL, picker: String, now: Date) -> SQL {
-        """
+        // A literal of its own, not inside the interpolation, so bench/check_sql.py can see it.
+        let claimed: SQL = "claimed"
+        return """
         WITH next AS (\(next)),
         claimed AS (
             UPDATE picking_tasks t
@@ -164,7 +167,7 @@ extension PickingService {
             SELECT store_id, order_id, 'picking_started', \(now), jsonb_build_object('note', 'Un préparateur a commencé votre commande.')
               FROM started
         )
-        \(TaskQuery.withLines(from: "claimed"))
+        \(TaskQuery.withLines(from: claimed))
         """
     }
 

@@ -30,6 +30,8 @@ public struct AppConfig: Sendable {
     /// A live-update stream (server-sent events) is closed after this long and the
     /// browser reconnects: every connection stays bounded (tests shorten it).
     public var liveStreamLimit: Duration = .seconds(300)
+    /// A picking task held this long without progress goes back to the queue.
+    public var claimTimeout: Double = 600
 
     public init(
         host: String = "127.0.0.1",
@@ -69,7 +71,10 @@ public struct AppConfig: Sendable {
             usePreparedStatements: environment["CRENEAU_DB_PREPARED_STATEMENTS"] != "off",
             publicBaseURL: environment["CRENEAU_PUBLIC_URL"],
             logLevel: environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        ).with { $0.trustForwardedFor = environment["CRENEAU_TRUST_X_FORWARDED_FOR"] == "1" }
+        ).with {
+            $0.trustForwardedFor = environment["CRENEAU_TRUST_X_FORWARDED_FOR"] == "1"
+            if let seconds = environment["CRENEAU_CLAIM_TIMEOUT_SECONDS"].flatMap(Double.init), seconds >= 0 { $0.claimTimeout = seconds }
+        }
     }
 
     func with(_ change: (inout AppConfig) -> Void) -> AppConfig {

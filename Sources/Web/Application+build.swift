@@ -47,7 +47,7 @@ extension AppDependencies {
             pages: try await Pages.load(),
             slots: slots,
             orders: OrderService(pool: pool, slots: slots, logger: logger),
-            picking: PickingService(pool: pool, slots: slots, logger: logger),
+            picking: PickingService(pool: pool, slots: slots, logger: logger, claimTimeout: config.claimTimeout),
             shelves: ShelfService(pool: pool, publicBaseURL: config.publicBaseURL),
             staff: StaffService(pool: pool, logger: logger, bcryptCost: config.bcryptCost)
         )
