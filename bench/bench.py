@@ -39,9 +39,9 @@ PATHS = {
     "offers": {"sql": "offers", "target": {"http_p99_ms_below": 5.0}, "round_trips": {"pgbench": 1, "http": 2}},
     "landing": {"sql": "landing", "target": {"http_p99_ms_below": 5.0}, "round_trips": {"pgbench": 1, "http": 1}},
     # Holds on slots drawn among a few: what the target names.
-    "booking": {"sql": "booking", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 5, "http": 9}},
+    "booking": {"sql": "booking", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 8, "http": 9}},
     # Every hold on one slot: the same SQL on the hottest row, without moving between slots.
-    "booking-1slot": {"sql": "booking", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 5, "http": 9}, "one_slot": True},
+    "booking-1slot": {"sql": "booking", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 8, "http": 9}, "one_slot": True},
     # The next picking task: the session and the store role are read before the claim.
     "claim": {"sql": "claim", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 1, "http": 3}},
 }
@@ -336,20 +336,20 @@ class Run:
             slot_ids = self.slots_for(path)
             defines["minutes"] = self.minutes
             defines["expires_at"] = pg_time(self.now + datetime.timedelta(minutes=10))  # SlotService.holdLifetime
-            # As many baskets as the HTTP side, each pgbench client drawing among its own share
+            # The HTTP side's baskets (by token), each pgbench client drawing among its own share
             # (so no two clients ever hold one basket), each basket with its own hold id: pgbench
             # cannot draw a uuid without a query of its own, so a basket's new hold reuses the id
             # of the hold the same transaction deleted.
-            per_client = max(1, self.args.baskets // self.args.connections)
+            per_client = max(1, len(self.tokens) // self.args.connections)
             baskets = per_client * self.args.connections
             for i in range(baskets):
-                defines[f"basket_id_{i}"] = str(uuid.uuid4())
+                defines[f"token_{i}"] = self.tokens[i]
                 defines[f"hold_id_{i}"] = str(uuid.uuid4())
             slot_pick = ["\\set k random(0, %d)" % (len(slot_ids) - 1)]
             for i, slot in enumerate(slot_ids):
                 slot_pick += [("\\if" if i == 0 else "\\elif") + f" :k = {i}", f"\\set slot_id {slot}"]
             slot_pick.append("\\endif")
-            script = "\n".join(slot_pick) + "\n" + branches(f":client_id * {per_client} + random(0, {per_client - 1})", baskets, body, ["basket_id", "hold_id"])
+            script = "\n".join(slot_pick) + "\n" + branches(f":client_id * {per_client} + random(0, {per_client - 1})", baskets, body, ["token", "hold_id"])
         elif sql == "claim":
             defines["picker"] = "pgbench #0"
             defines["stale_before"] = pg_time(self.now)

@@ -95,6 +95,9 @@ def pgbench_statements(path: Path):
         if match:
             sources.append(match.group(1))
             continue
+        if stripped == "\\gset":  # ends a query like ";", storing its row in variables
+            sql.append(";")
+            continue
         if stripped.startswith("--") or stripped.startswith("\\"):
             continue
         sql.append(line)

@@ -31,8 +31,11 @@ public struct Basket: Sendable, Codable, Equatable {
     /// Picking effort the slot allocator reserves: the lines' picking
     /// seconds plus a fixed per-order overhead (fetching totes, staging).
     public var pickingMinutes: Double {
-        let seconds = lines.reduce(0) { $0 + $1.pickingSeconds * $1.quantity }
-        return (Double(seconds) / 60 + Basket.overheadMinutes).rounded(toPlaces: 2)
+        Self.pickingMinutes(seconds: lines.reduce(0) { $0 + $1.pickingSeconds * $1.quantity })
+    }
+
+    static func pickingMinutes(seconds: Int) -> Double {
+        (Double(seconds) / 60 + Basket.overheadMinutes).rounded(toPlaces: 2)
     }
 
     public static let overheadMinutes = 3.0

@@ -54,17 +54,34 @@ public struct Submission: Sendable, Equatable {
 }
 
 extension OrderService {
-    /// Takes a hold on `slotID` sized to the basket and remembers it on the basket.
+    /// Takes a hold on `slotID` sized to the basket and remembers it on the basket,
+    /// in one transaction: the basket is read (and locked, so two taps for one
+    /// basket cannot leave two holds) in the same statement that sizes it.
     public func chooseSlot(storeID: Int64, token: String, slotID: Int64, now: Date = Date()) async throws -> SlotHold {
-        guard let basket = try await basket(storeID: storeID, token: token) else { throw OrderError.unknownBasket }
-        guard basket.orderID == nil else { throw OrderError.basketAlreadyOrdered }
-        guard !basket.lines.isEmpty else { throw OrderError.emptyBasket }
-        let hold = try await slots.hold(storeID: storeID, slotID: slotID, basketID: basket.basketID, pickingMinutes: basket.pickingMinutes, now: now)
-        try await pool.query("""
-            UPDATE baskets SET hold_id = \(hold.holdID), updated_at = now()
-            WHERE store_id = \(storeID) AND basket_id = \(basket.basketID) AND order_id IS NULL
-            """)
-        return hold
+        try await pool.withTransaction { tx in
+            guard let basket = try await tx.query("""
+                SELECT b.basket_id, b.order_id, l.lines, l.picking_seconds
+                  FROM baskets b
+                 CROSS JOIN LATERAL (
+                       SELECT count(*)::int AS lines, coalesce(sum(bl.quantity * p.picking_seconds), 0)::int AS picking_seconds
+                         FROM basket_lines bl JOIN products p ON p.product_id = bl.product_id
+                        WHERE bl.store_id = b.store_id AND bl.basket_id = b.basket_id) l
+                 WHERE b.store_id = \(storeID) AND b.token_hash = sha256(convert_to(\(token), 'UTF8')) AND b.expires_at > now()
+                   FOR UPDATE OF b
+                """).first else { throw OrderError.unknownBasket }
+            guard try basket.decode(UUID?.self, "order_id") == nil else { throw OrderError.basketAlreadyOrdered }
+            guard try basket.decode(Int.self, "lines") > 0 else { throw OrderError.emptyBasket }
+            let basketID = try basket.decode(UUID.self, "basket_id")
+            let hold = try await slots.hold(
+                storeID: storeID, slotID: slotID, basketID: basketID,
+                pickingMinutes: Basket.pickingMinutes(seconds: try basket.decode(Int.self, "picking_seconds")), now: now, in: tx
+            )
+            try await tx.query("""
+                UPDATE baskets SET hold_id = \(hold.holdID), updated_at = now()
+                WHERE store_id = \(storeID) AND basket_id = \(basketID)
+                """)
+            return hold
+        }
     }
 
     public static func isValidIdempotencyKey(_ key: String) -> Bool {

@@ -8,33 +8,40 @@ extension SlotService {
     /// Takes capacity for `pickingMinutes` (and one order) in the slot for 10 minutes.
     /// A new hold for the same basket replaces its previous one.
     public func hold(storeID: Int64, slotID: Int64, basketID: UUID, pickingMinutes: Double, now: Date = Date()) async throws -> SlotHold {
-        let minutes = try Self.validPickingMinutes(pickingMinutes)
-        return try await pool.withTransaction { session in
-            // The previous hold's slot and the new one are locked in slot order first: a basket
-            // moving A→B while another moves B→A would otherwise lock them crosswise and deadlock.
-            try await session.query("""
-                SELECT slot_id FROM slots
-                 WHERE store_id = \(storeID)
-                   AND slot_id IN (SELECT slot_id FROM slot_holds WHERE store_id = \(storeID) AND basket_id = \(basketID)
-                                   UNION ALL SELECT \(slotID))
-                 ORDER BY slot_id
-                   FOR UPDATE
-                """)
-            try await session.release(
-                "DELETE FROM slot_holds WHERE store_id = \(storeID) AND basket_id = \(basketID) RETURNING store_id, slot_id, orders, minutes"
-            )
-            let slot = try await Self.take(storeID: storeID, slotID: slotID, minutes: minutes, now: now, in: session)
-            let holdID = UUID()
-            let expiresAt = now.addingTimeInterval(Self.holdLifetime)
-            try await session.query("""
-                INSERT INTO slot_holds (store_id, hold_id, slot_id, basket_id, orders, minutes, expires_at)
-                VALUES (\(storeID), \(holdID), \(slotID), \(basketID), 1, \(minutes)::numeric, \(expiresAt))
-                """)
-            return SlotHold(
-                holdID: holdID, storeID: storeID, slotID: slotID, minutes: minutes, expiresAt: expiresAt,
-                start: slot.start, end: slot.end, feeCents: slot.feeCents
-            )
+        try await pool.withTransaction { session in
+            try await hold(storeID: storeID, slotID: slotID, basketID: basketID, pickingMinutes: pickingMinutes, now: now, in: session)
         }
+    }
+
+    /// The same, inside the caller's transaction (checkout reads and updates the basket in it too).
+    public func hold(
+        storeID: Int64, slotID: Int64, basketID: UUID, pickingMinutes: Double, now: Date = Date(), in session: PostgresSession
+    ) async throws -> SlotHold {
+        let minutes = try Self.validPickingMinutes(pickingMinutes)
+        // The previous hold's slot and the new one are locked in slot order first: a basket
+        // moving A→B while another moves B→A would otherwise lock them crosswise and deadlock.
+        try await session.query("""
+            SELECT slot_id FROM slots
+             WHERE store_id = \(storeID)
+               AND slot_id IN (SELECT slot_id FROM slot_holds WHERE store_id = \(storeID) AND basket_id = \(basketID)
+                               UNION ALL SELECT \(slotID))
+             ORDER BY slot_id
+               FOR UPDATE
+            """)
+        try await session.release(
+            "DELETE FROM slot_holds WHERE store_id = \(storeID) AND basket_id = \(basketID) RETURNING store_id, slot_id, orders, minutes"
+        )
+        let slot = try await Self.take(storeID: storeID, slotID: slotID, minutes: minutes, now: now, in: session)
+        let holdID = UUID()
+        let expiresAt = now.addingTimeInterval(Self.holdLifetime)
+        try await session.query("""
+            INSERT INTO slot_holds (store_id, hold_id, slot_id, basket_id, orders, minutes, expires_at)
+            VALUES (\(storeID), \(holdID), \(slotID), \(basketID), 1, \(minutes)::numeric, \(expiresAt))
+            """)
+        return SlotHold(
+            holdID: holdID, storeID: storeID, slotID: slotID, minutes: minutes, expiresAt: expiresAt,
+            start: slot.start, end: slot.end, feeCents: slot.feeCents
+        )
     }
 
     public func releaseHold(storeID: Int64, holdID: UUID) async throws {
