@@ -124,11 +124,14 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestCon
     router.middlewares.add(MetricsMiddleware())
     router.middlewares.add(ProblemMiddleware())
     router.middlewares.add(SecurityHeadersMiddleware())
+    let routes = RouteTable()
+    router.middlewares.add(MethodNotAllowedMiddleware(table: routes))
     router.middlewares.add(FileMiddleware(Pages.staticDirectory, urlBasePath: "/static", searchForIndexHtml: false))
     HealthController(pool: dependencies.pool).addRoutes(to: router)
     addSlotRoutes(to: router, dependencies)
     addIntakeRoutes(to: router, dependencies)
     addStaffRoutes(to: router, dependencies)
     addConsoleRoutes(to: router, dependencies)
+    routes.fill(from: router.routes)
     return router
 }

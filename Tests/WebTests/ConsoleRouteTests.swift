@@ -205,6 +205,11 @@ struct ConsoleRouteTests {
                 let task = try #require(result.body["task"] as? [String: Any])
                 let taskID = try #require(task["taskID"] as? Int)
                 #expect(task["zone"] as? String == "chilled")
+                // The ambient tote too; then nothing waits: `task` is null, not missing.
+                result = try await Self.api(client, manager, .post, "\(base)/claims", "{}")
+                #expect((result.body["task"] as? [String: Any])?["zone"] as? String == "ambient")
+                result = try await Self.api(client, manager, .post, "\(base)/claims", "{}")
+                #expect(result.status == .ok && result.body.keys.contains("task") && result.body["task"] is NSNull)
                 result = try await Self.api(client, manager, .post, "\(base)/claims", #"{"zone":"tepid"}"#)
                 #expect(result.status == .badRequest && result.contentType == "application/problem+json")
                 // The substitutes: dearer allowed by this customer, so charged at the shelf price.
@@ -244,6 +249,12 @@ struct ConsoleRouteTests {
                 #expect((result.body["slots"] as? [Any])?.isEmpty == false && (result.body["pickers"] as? [Any])?.count == 1)
                 result = try await Self.api(client, manager, .get, "\(base)/day?date=2026-02-30")
                 #expect(result.status == .badRequest)
+                result = try await Self.api(client, manager, .get, "\(base)/day?date=")
+                #expect(result.status == .badRequest)
+                // A method the address does not serve: 405 with what it does serve.
+                try await client.execute(uri: "\(base)/day", method: .delete, headers: [.cookie: manager.cookie]) { response in
+                    #expect(response.status == .methodNotAllowed && response.headers[.allow] == "GET")
+                }
             }
         }
     }

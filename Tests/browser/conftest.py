@@ -6,7 +6,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from creneau_server import Server, make_data_dir, run_cli, stop_cluster
+import creneau_server
 
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", shutil.which("chromedriver") or "/usr/bin/chromedriver")
 CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
@@ -15,17 +15,8 @@ CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chro
 @pytest.fixture(scope="session")
 def seeded_server():
     """One server for the browser suite, with the demo store seeded as `make run` does."""
-    data_dir = make_data_dir()
-    seeded = run_cli("seed", "--demo", data_dir=data_dir)
-    assert seeded.returncode == 0, seeded.stdout + seeded.stderr
-    server = Server(data_dir).start()
-    server.seed_output = seeded.stdout  # the demo staff accounts' passwords are printed there, once
-    try:
+    with creneau_server.seeded_server() as server:
         yield server
-    finally:
-        server.stop_quietly()
-        stop_cluster(data_dir)
-        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def chromium(window: str):

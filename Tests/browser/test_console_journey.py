@@ -10,8 +10,8 @@ import uuid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from creneau_server import http_get
-from test_staff_login import demo_account, sign_in
+from creneau_server import demo_account, http_get
+from test_staff_login import sign_in
 
 STORE = "creneau-rivoli"
 

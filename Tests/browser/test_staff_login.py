@@ -1,16 +1,9 @@
 """A member of staff signs in with the password the demo seed printed, sees their store, signs out."""
-import re
-
+from creneau_server import demo_account
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 STORE = "creneau-rivoli"
-
-
-def demo_account(seed_output: str, role: str) -> tuple[str, str]:
-    match = re.search(rf"^\s+{role}\s+(\S+@\S+)\s+(\S+)\s*$", seed_output, re.MULTILINE)
-    assert match, f"no {role} account in the seed output:\n{seed_output}"
-    return match.group(1), match.group(2)
 
 
 def sign_in(phone, email: str, password: str):

@@ -1,13 +1,18 @@
 """Runs the real `creneau` binary the way a user does, in throwaway data folders.
 Shared by the e2e and browser suites."""
+import contextlib
+import http.cookiejar
 import json
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -130,3 +135,50 @@ def make_data_dir():
     directory = tempfile.mkdtemp(prefix="creneau-e2e-", dir="/tmp")
     os.chmod(directory, 0o755)
     return Path(directory)
+
+
+@contextlib.contextmanager
+def seeded_server(env=None):
+    """A server on a fresh data folder with the demo store seeded, as `make run` does;
+    `seed_output` keeps what the seed printed (the demo staff passwords, shown once)."""
+    data_dir = make_data_dir()
+    seeded = run_cli("seed", "--demo", data_dir=data_dir)
+    assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+    server = Server(data_dir, env=env).start()
+    server.seed_output = seeded.stdout
+    try:
+        yield server
+    finally:
+        server.stop_quietly()
+        stop_cluster(data_dir)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def demo_account(seed_output: str, role: str) -> tuple[str, str]:
+    """(email, password) of the demo account of `role`, from what the seed printed."""
+    match = re.search(rf"^\s+{role}\s+(\S+@\S+)\s+(\S+)\s*$", seed_output, re.MULTILINE)
+    assert match, f"no {role} account in the seed output:\n{seed_output}"
+    return match.group(1), match.group(2)
+
+
+class StaffSession:
+    """A member of staff signed in over HTTP, as a browser would: the login form's
+    cookie and token, then the session cookie; `csrf` is what every POST must carry."""
+
+    def __init__(self, base_url: str, email: str, password: str):
+        self.base_url = base_url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        form = self.opener.open(base_url + "/staff/login", timeout=10).read().decode()
+        token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+        body = urllib.parse.urlencode({"csrf": token, "email": email, "password": password, "next": "/staff"})
+        self.opener.open(urllib.request.Request(base_url + "/staff/login", data=body.encode(), method="POST"), timeout=30).read()
+        me = json.loads(self.opener.open(base_url + "/api/staff/me", timeout=10).read())
+        self.csrf = me["csrfToken"]
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar if c.name.endswith("creneau_staff"))
+
+    def open(self, path: str, timeout: float = 10):
+        return self.opener.open(self.base_url + path, timeout=timeout)

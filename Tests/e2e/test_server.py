@@ -1,14 +1,10 @@
 """The README's promises about the server, checked on the real binary."""
-import http.cookiejar
 import json
 import os
-import re
 import subprocess
 import time
-import urllib.parse
-import urllib.request
 
-from creneau_server import BIN, ROOT, Server, cluster_running, http_get, psql
+from creneau_server import BIN, ROOT, Server, StaffSession, cluster_running, http_get, psql
 
 
 def test_first_start_creates_the_database_and_serves_health(server, data_dir):
@@ -78,13 +74,8 @@ def test_sigterm_ends_open_live_update_streams(server, data_dir):
                            cwd=ROOT, capture_output=True, text=True, timeout=120,
                            env={**os.environ, "CRENEAU_STAFF_PASSWORD": "a long enough password"})
     assert added.returncode == 0, added.stdout + added.stderr
-    jar = http.cookiejar.CookieJar()
-    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    form = browser.open(server.url + "/staff/login", timeout=10).read().decode()
-    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
-    body = urllib.parse.urlencode({"csrf": csrf, "email": "live@example.org", "password": "a long enough password", "next": "/staff"})
-    browser.open(urllib.request.Request(server.url + "/staff/login", data=body.encode(), method="POST"), timeout=30).read()
-    stream = browser.open(server.url + "/staff/stores/live-test/events", timeout=30)
+    staff = StaffSession(server.url, "live@example.org", "a long enough password")
+    stream = staff.open("/staff/stores/live-test/events", timeout=30)
     assert stream.headers["Content-Type"].startswith("text/event-stream")
     assert stream.readline().startswith(b"retry:")
     started = time.monotonic()

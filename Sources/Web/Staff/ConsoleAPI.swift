@@ -26,7 +26,17 @@ struct ConsoleAPI: Sendable {
     }
 
     struct ClaimBody: Decodable { var zone: String? }
-    struct ClaimAnswer: Encodable { var task: PickingTask? }
+    struct ClaimAnswer: Encodable {
+        var task: PickingTask?
+
+        /// `"task": null` when nothing waits: the key is always there, as the API document says.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(task, forKey: .task)
+        }
+
+        enum CodingKeys: String, CodingKey { case task }
+    }
 
     /// 200 with the task claimed, or with `task: null` when nothing is waiting.
     @Sendable func claim(_ request: Request, context: AppRequestContext, signed: Signed, store: StoreAccess, form: [String: String]) async throws -> Response {

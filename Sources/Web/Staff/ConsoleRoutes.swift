@@ -89,7 +89,7 @@ enum ConsoleInput {
 
     /// The store's local date asked for, or today there.
     static func date(_ request: Request, timeZone: String) throws -> String {
-        guard let date = request.uri.queryParameters.get("date"), !date.isEmpty else {
+        guard let date = request.uri.queryParameters.get("date") else {
             return Present.isoDay(Date(), timeZone: timeZone)
         }
         guard date.count == 10, date.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil else {
