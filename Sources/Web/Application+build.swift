@@ -122,8 +122,11 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestCon
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(LogRequestsMiddleware(.info))
     router.middlewares.add(MetricsMiddleware())
+    // Outside ProblemMiddleware, so error answers (404, 403, 5xx pages) carry the headers too.
+    router.middlewares.add(SecurityHeadersMiddleware(
+        strictTransport: dependencies.config.publicBaseURL.lowercased().hasPrefix("https://")
+    ))
     router.middlewares.add(ProblemMiddleware())
-    router.middlewares.add(SecurityHeadersMiddleware())
     let routes = RouteTable()
     router.middlewares.add(MethodNotAllowedMiddleware(table: routes))
     router.middlewares.add(FileMiddleware(Pages.staticDirectory, urlBasePath: "/static", searchForIndexHtml: false))

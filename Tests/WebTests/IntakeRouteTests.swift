@@ -42,7 +42,7 @@ struct IntakeRouteTests {
         #expect(AppConfig(host: "0.0.0.0", port: 9000).publicBaseURL == "http://0.0.0.0:9000")
     }
 
-    @Test("pages carry the security headers and /openapi.json is served")
+    @Test("pages and error answers carry the security headers, and /openapi.json is served")
     func headers() async throws {
         try await TestDatabase.withSchema { db in
             _ = try await CatalogFixture.make(db.pool)
@@ -55,6 +55,14 @@ struct IntakeRouteTests {
                     #expect(response.headers[.xContentTypeOptions] == "nosniff")
                     #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
                     #expect(String(buffer: response.body).contains("Pâtes « fusilli » &amp; co"))
+                }
+                // Error answers too, page or problem.
+                for (uri, accept) in [("/no/such/page", "text/html"), ("/api/stores/no-such-store/basket", "application/json")] {
+                    try await client.execute(uri: uri, method: .get, headers: [.accept: accept]) { response in
+                        #expect(response.status.code >= 400)
+                        #expect(response.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true, "\(uri)")
+                        #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(uri)")
+                    }
                 }
                 try await client.execute(uri: "/openapi.json", method: .get) { response in
                     #expect(response.status == .ok)

@@ -92,7 +92,7 @@ struct StaffRouteTests {
         return (Browser(cookie: session.pair, csrf: hidden("csrf", in: page) ?? ""), response)
     }
 
-    @Test("sign-in sets a __Host- cookie: Secure, HttpOnly, SameSite=Strict, Path=/, no Domain; a wrong password does not")
+    @Test("sign-in sets a __Host- cookie: Secure, HttpOnly, SameSite=Strict, Path=/, no Domain, with HSTS; a wrong password does not")
     func cookieFlags() async throws {
         try await TestDatabase.withSchema { db in
             try await Self.store(db.pool, "store-a")
@@ -108,6 +108,8 @@ struct StaffRouteTests {
                 #expect(attributes.contains("path=/"), "\(header)")
                 #expect(!attributes.contains { $0.hasPrefix("domain") }, "\(header)")
                 #expect(browser != nil)
+                // Served over https: browsers are told to keep to it.
+                #expect(response.headers[.strictTransportSecurity] == "max-age=31536000; includeSubDomains")
 
                 let (none, wrong) = try await Self.signIn(client, email: "picker@example.org", password: "not the password", expect: .unauthorized)
                 #expect(none == nil)
@@ -130,6 +132,7 @@ struct StaffRouteTests {
                 let header = try #require(Self.setCookie(response, named: "creneau_staff")).header
                 #expect(!header.lowercased().contains("secure"))
                 #expect(header.contains("SameSite=Strict") && header.contains("HttpOnly"))
+                #expect(response.headers[.strictTransportSecurity] == nil)
                 let page = try await client.execute(uri: "/staff/stores/store-a", method: .get, headers: [.cookie: try #require(browser).cookie]) { $0 }
                 #expect(page.status == .ok)
             }
