@@ -49,6 +49,18 @@ let package = Package(
         ),
         .target(name: "Domain", swiftSettings: swiftSettings),
         .target(name: "Forecast", swiftSettings: swiftSettings),
+        // Customer notices: the outbox written inside other modules' transactions, and its
+        // delivery by SMTP. Depends on nothing of theirs, so Slots and Picking can call it.
+        .target(
+            name: "Notices",
+            dependencies: [
+                "Postgres", "Domain",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Shelf",
             dependencies: ["CQREncode", "Postgres", "Domain"],
@@ -132,6 +144,11 @@ let package = Package(
         .testTarget(
             name: "PickingTests",
             dependencies: ["Picking", "Orders", "Slots", "Shelf", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NoticesTests",
+            dependencies: ["Notices", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
