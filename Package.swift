@@ -68,17 +68,17 @@ let package = Package(
         ),
         .target(
             name: "Slots",
-            dependencies: ["Postgres", "Forecast", "Domain"],
+            dependencies: ["Postgres", "Forecast", "Domain", "Notices"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Orders",
-            dependencies: ["Postgres", "Shelf", "Slots", "Domain"],
+            dependencies: ["Postgres", "Shelf", "Slots", "Domain", "Notices"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Picking",
-            dependencies: ["Postgres", "Domain", "Shelf", "Slots", "Orders"],
+            dependencies: ["Postgres", "Domain", "Shelf", "Slots", "Orders", "Notices"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -143,7 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PickingTests",
-            dependencies: ["Picking", "Orders", "Slots", "Shelf", "TestSupport"],
+            dependencies: ["Picking", "Orders", "Slots", "Shelf", "Notices", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
