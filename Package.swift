@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Postgres", "Domain", "Shelf", "Slots", "Orders", "Forecast", "Staff",
+                "Postgres", "Domain", "Shelf", "Slots", "Orders", "Forecast", "Staff", "Notices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "TestSupport",
+                "Web", "Orders", "Slots", "Notices", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

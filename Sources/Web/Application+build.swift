@@ -6,6 +6,7 @@ import Orders
 import Postgres
 import Shelf
 import NIOCore
+import Notices
 import Slots
 import ServiceLifecycle
 import Staff
@@ -32,6 +33,7 @@ public struct AppDependencies: Sendable {
     public let orders: OrderService
     public let shelves: ShelfService
     public let staff: StaffService
+    public let notices: NoticeService
 }
 
 extension AppDependencies {
@@ -46,7 +48,8 @@ extension AppDependencies {
             slots: slots,
             orders: OrderService(pool: pool, slots: slots, logger: logger),
             shelves: ShelfService(pool: pool, publicBaseURL: config.publicBaseURL),
-            staff: StaffService(pool: pool, logger: logger, bcryptCost: config.bcryptCost)
+            staff: StaffService(pool: pool, logger: logger, bcryptCost: config.bcryptCost),
+            notices: NoticeService(pool: pool, logger: logger)
         )
     }
 
@@ -57,7 +60,8 @@ extension AppDependencies {
 }
 
 /// Builds the whole server from its configuration. The services run in one
-/// ServiceGroup in this order: embedded database, pool, listener, HTTP server;
+/// ServiceGroup in this order: embedded database, pool, listener, the hold sweeper and
+/// the notice delivery, HTTP server;
 /// shutdown runs in reverse, so requests in flight finish before the pool and
 /// then the database close.
 public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = nil) async throws -> some ApplicationProtocol {
@@ -65,6 +69,7 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
     logger.logLevel = config.logLevel
     _ = MetricsRegistry.prometheus
 
+    let mailer = try config.mailer()
     var services: [any Service] = []
     let conninfo: String
     if let url = config.databaseURL {
@@ -81,7 +86,10 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
         usePreparedStatements: config.usePreparedStatements
     )
     let dependencies = try await AppDependencies.make(config, database: database, logger: logger)
-    services += [dependencies.pool, dependencies.listener, HoldSweeper(slots: dependencies.slots, logger: logger)]
+    services += [
+        dependencies.pool, dependencies.listener, HoldSweeper(slots: dependencies.slots, logger: logger),
+        NoticeDelivery(notices: dependencies.notices, mailer: mailer, logger: logger),
+    ]
 
     var app = Application(
         router: buildRouter(dependencies),

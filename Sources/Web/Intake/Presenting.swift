@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Hummingbird
+import Notices
 import Orders
 import Shelf
 import Slots
@@ -35,6 +36,11 @@ enum Present {
         "substituted": "Produit remplacé", "missing": "Produit manquant", "ready": "Prête à retirer",
         "arrived": "Vous êtes arrivé", "handed_over": "Remise effectuée", "cancelled": "Commande annulée",
         "at_risk": "Créneau à risque", "contact_erased": "Coordonnées effacées",
+    ]
+
+    static let noticeDeliveryLabels: [DeliveryStatus: String] = [
+        .pending: "E-mail en attente d’envoi", .sending: "E-mail en cours d’envoi", .sent: "Envoyé par e-mail",
+        .failed: "L’e-mail n’a pas pu être envoyé", .noAddress: "Pas d’adresse e-mail : message affiché ici seulement",
     ]
 
     static let statusLabels: [String: String] = [
