@@ -108,7 +108,7 @@ let package = Package(
                 "Web",
                 "Postgres",
                 "Forecast",
-                "Shelf", "Slots", "Orders", "Staff",
+                "Shelf", "Slots", "Orders", "Staff", "Notices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

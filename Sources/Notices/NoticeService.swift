@@ -49,6 +49,10 @@ public struct DeliveryReport: Sendable, Equatable {
 
     public var total: Int { sent + retrying + failed + noAddress }
 
+    public static func + (lhs: DeliveryReport, rhs: DeliveryReport) -> DeliveryReport {
+        DeliveryReport(sent: lhs.sent + rhs.sent, retrying: lhs.retrying + rhs.retrying, failed: lhs.failed + rhs.failed, noAddress: lhs.noAddress + rhs.noAddress)
+    }
+
     public init(sent: Int = 0, retrying: Int = 0, failed: Int = 0, noAddress: Int = 0) {
         self.sent = sent
         self.retrying = retrying
