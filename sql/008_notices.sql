@@ -37,3 +37,6 @@ CREATE TABLE order_notices (
 -- The worker's pop: what is due (or whose lease ran out), oldest due first.
 CREATE INDEX order_notices_due ON order_notices (next_attempt_at, store_id, notice_id)
     WHERE status IN ('pending', 'sending');
+-- The come-now job looks across stores for ready orders whose slot nears; few orders are
+-- ready at any moment, so this stays small.
+CREATE INDEX orders_ready_by_slot ON orders (slot_starts_at) WHERE status = 'ready';

@@ -173,6 +173,32 @@ struct NoticeTests {
         }
     }
 
+    @Test("a notice whose \"sent\" was lost after the server took it goes again once its lease runs out, as the same message")
+    func leaseRunsOut() async throws {
+        try await TestDatabase.withSchema { db in
+            let fixture = try await PickingFixture.make(db.pool)
+            let order = try await fixture.place([(P.pasta, 1)], email: "camille@example.org")
+            #expect(try await Self.enqueueReady(fixture, order))
+            try await SMTPSink.with { sink in
+                let service = NoticeService(pool: db.pool, logger: PickingFixture.logger)
+                let at = PickingFixture.monday("08:30")
+                #expect(try await service.deliverDue(via: Self.mailer(sink), now: at) == DeliveryReport(sent: 1))
+                // As if the worker died between the server's 250 and its commit: still leased, until 08:35.
+                try await db.pool.query("""
+                    UPDATE order_notices SET status = 'sending', sent_at = NULL, next_attempt_at = \(at.addingTimeInterval(service.policy.lease))
+                    """)
+                #expect(try await service.deliverDue(via: Self.mailer(sink), now: at.addingTimeInterval(60)) == DeliveryReport())
+                #expect(try await service.deliverDue(via: Self.mailer(sink), now: at.addingTimeInterval(service.policy.lease)) == DeliveryReport(sent: 1))
+                #expect(try await Self.rows(db.pool).map(\.attempts) == [2])
+                // SMTP gives at least once at that edge; the copy is recognisable as the same notice.
+                let received = try sink.messages()
+                #expect(received.count == 2)
+                #expect(Set(received.compactMap { $0.headers["Message-ID"] }).count == 1)
+                #expect(Set(received.compactMap { $0.headers["Date"] }) == ["Mon, 12 Jan 2026 08:22:00 +0000"])
+            }
+        }
+    }
+
     @Test("a 5xx refusal fails the notice at once, a 4xx after the last attempt; both stay on the order page")
     func refusedForGoodAndTooOften() async throws {
         try await TestDatabase.withSchema { db in
