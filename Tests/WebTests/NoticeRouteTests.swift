@@ -96,8 +96,10 @@ struct NoticeRouteTests {
                 let service = NoticeDelivery(notices: dependencies.notices, mailer: try config.mailer(), logger: Logger(label: "test"), interval: .milliseconds(100))
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await service.run() }
-                    let deadline = ContinuousClock.now + .seconds(20)
-                    while try sink.messages().isEmpty, ContinuousClock.now < deadline {
+                    // Until the outcome is recorded (the sink writes a message down before its 250 reaches us).
+                    let deadline = ContinuousClock.now + .seconds(30)
+                    while try await dependencies.notices.notices(storeID: storeID, orderID: order.orderID).first?.delivery != .sent,
+                          ContinuousClock.now < deadline {
                         try await Task.sleep(for: .milliseconds(100))
                     }
                     group.cancelAll()
