@@ -138,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "OrdersTests",
-            dependencies: ["Orders", "Slots", "Shelf", "TestSupport"],
+            dependencies: ["Orders", "Slots", "Shelf", "Notices", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
