@@ -27,7 +27,8 @@ public enum NoticeOutbox {
     public static let maxAlternatives = 3
 
     /// Writes the notice of `event` for the order; false when the order does not exist at
-    /// this store, cannot receive it (an at-risk notice for an order no longer `placed`),
+    /// this store, cannot receive it (an at-risk notice for an order the customer can no
+    /// longer change),
     /// or already has this notice for its current slot (one event never makes two notices).
     ///
     /// The address is not copied: the worker reads it when it delivers, so an erased
@@ -37,12 +38,14 @@ public enum NoticeOutbox {
     public static func enqueue(_ event: NoticeEvent, storeID: Int64, orderID: UUID, at now: Date, in tx: PostgresSession) async throws -> Bool {
         guard let row = try await tx.query("""
             SELECT o.order_number, o.status, o.slot_id, o.slot_starts_at, o.slot_ends_at, s.name, s.address, s.time_zone,
-                   (o.customer_email IS NOT NULL AND o.contact_erased_at IS NULL) AS has_email
+                   (o.customer_email IS NOT NULL AND o.contact_erased_at IS NULL) AS has_email,
+                   o.status = 'placed' AND \(now) < o.slot_starts_at - make_interval(mins => s.change_cutoff_minutes) AS changeable
               FROM orders o JOIN stores s ON s.store_id = o.store_id
              WHERE o.store_id = \(storeID) AND o.order_id = \(orderID)
             """).first else { return false }
-        let status = try row.decode(String.self, "status")
-        if case .atRisk = event, status != "placed" { return false }
+        // "Choose another slot" is only worth saying while the customer still can (the order
+        // page's own rule); past that, the store deals with the slot it could not keep.
+        if case .atRisk = event, try !row.decode(Bool.self, "changeable") { return false }
         let order = NoticeText.Order(
             number: try row.decode(String.self, "order_number"),
             slotStart: try row.decode(Date.self, "slot_starts_at"), slotEnd: try row.decode(Date.self, "slot_ends_at"),

@@ -279,6 +279,12 @@ struct NoticeTests {
                     #expect(notices.isEmpty)
                 }
             }
+            // Past the change deadline (08:00 Paris for the 10:00 slot) the customer could not act on it: nothing is written.
+            let unchanged = try #require(orders.first { !atRisk.contains($0.orderID) })
+            let late = try await db.pool.withTransaction { tx in
+                try await NoticeOutbox.enqueue(.atRisk(alternatives: []), storeID: fixture.storeID, orderID: unchanged.orderID, at: PickingFixture.monday("07:01"), in: tx)
+            }
+            #expect(!late)
             // Still at risk after another re-plan: nobody is told twice.
             let count = try await Self.rows(db.pool).count
             _ = try await fixture.slots.replan(storeID: fixture.storeID, now: PickingFixture.placedAt)
