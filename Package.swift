@@ -49,6 +49,18 @@ let package = Package(
         ),
         .target(name: "Domain", swiftSettings: swiftSettings),
         .target(name: "Forecast", swiftSettings: swiftSettings),
+        // Customer notices: the outbox written inside other modules' transactions, and its
+        // delivery by SMTP. Depends on nothing of theirs, so Slots and Picking can call it.
+        .target(
+            name: "Notices",
+            dependencies: [
+                "Postgres", "Domain",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Shelf",
             dependencies: ["CQREncode", "Postgres", "Domain"],
@@ -56,17 +68,17 @@ let package = Package(
         ),
         .target(
             name: "Slots",
-            dependencies: ["Postgres", "Forecast", "Domain"],
+            dependencies: ["Postgres", "Forecast", "Domain", "Notices"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Orders",
-            dependencies: ["Postgres", "Shelf", "Slots", "Domain"],
+            dependencies: ["Postgres", "Shelf", "Slots", "Domain", "Notices"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Picking",
-            dependencies: ["Postgres", "Domain", "Shelf", "Slots", "Orders"],
+            dependencies: ["Postgres", "Domain", "Shelf", "Slots", "Orders", "Notices"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -81,7 +93,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Postgres", "Domain", "Shelf", "Slots", "Orders", "Picking", "Forecast", "Staff",
+                "Postgres", "Domain", "Shelf", "Slots", "Orders", "Picking", "Forecast", "Staff", "Notices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -96,7 +108,7 @@ let package = Package(
                 "Web",
                 "Postgres",
                 "Forecast",
-                "Shelf", "Slots", "Orders", "Staff",
+                "Shelf", "Slots", "Orders", "Staff", "Notices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -126,12 +138,17 @@ let package = Package(
         ),
         .testTarget(
             name: "OrdersTests",
-            dependencies: ["Orders", "Slots", "Shelf", "TestSupport"],
+            dependencies: ["Orders", "Slots", "Shelf", "Notices", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PickingTests",
-            dependencies: ["Picking", "Orders", "Slots", "Shelf", "TestSupport"],
+            dependencies: ["Picking", "Orders", "Slots", "Shelf", "Notices", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NoticesTests",
+            dependencies: ["Notices", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -147,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "TestSupport",
+                "Web", "Orders", "Slots", "Notices", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

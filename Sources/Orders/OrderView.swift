@@ -1,4 +1,5 @@
 import Foundation
+import Notices
 import Postgres
 import Slots
 
@@ -49,6 +50,8 @@ public struct OrderView: Sendable, Codable, Equatable {
     /// The store can no longer keep this slot; the customer is asked to choose another.
     public var atRisk: Bool
     public var events: [OrderEvent]
+    /// What the customer was told ("ready", "at risk", "come now"), newest first, and whether it was e-mailed.
+    public var notices: [OrderNotice]
 }
 
 extension OrderService {
@@ -201,7 +204,8 @@ extension OrderService {
             placedAt: try row.decode(Date.self, "placed_at"), changeDeadline: deadline,
             changeable: status == "placed" && now < deadline,
             atRisk: booking?.status == "at-risk" && status == "placed",
-            events: events
+            events: events,
+            notices: try await NoticeService.notices(storeID: storeID, orderID: orderID, in: session)
         )
     }
 }

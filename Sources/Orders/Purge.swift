@@ -4,6 +4,7 @@ import Postgres
 public struct PurgeReport: Sendable, Codable, Equatable {
     public var contactsErased: Int
     public var eventsDeleted: Int
+    public var noticesDeleted: Int
     public var scansDeleted: Int
     public var idempotencyKeysDeleted: Int
     public var basketsDeleted: Int
@@ -11,8 +12,8 @@ public struct PurgeReport: Sendable, Codable, Equatable {
 
 extension OrderService {
     /// The nightly clean-up: contact details go `contactRetentionDays` after
-    /// the pickup slot, timeline events and scans after 12 months, replay
-    /// records after a day, and abandoned baskets when they expire.
+    /// the pickup slot, timeline events, customer notices and scans after 12 months,
+    /// replay records after a day, and abandoned baskets when they expire.
     public func purge(now: Date = Date(), contactRetentionDays: Int = 90) async throws -> PurgeReport {
         try await pool.withTransaction { tx in
             let erased = try await tx.query("""
@@ -21,10 +22,12 @@ extension OrderService {
                   AND status IN ('handed_over', 'cancelled')
                 """).affectedRows
             let events = try await tx.query("DELETE FROM order_events WHERE at < \(now) - interval '12 months'").affectedRows
+            // Notices are part of the order's written trace, kept as long as its timeline.
+            let notices = try await tx.query("DELETE FROM order_notices WHERE created_at < \(now) - interval '12 months'").affectedRows
             let scans = try await tx.query("DELETE FROM scans WHERE scanned_at < \(now) - interval '12 months'").affectedRows
             let keys = try await tx.query("DELETE FROM idempotency_keys WHERE created_at < \(now) - interval '1 day'").affectedRows
             let baskets = try await tx.query("DELETE FROM baskets WHERE order_id IS NULL AND expires_at < \(now)").affectedRows
-            return PurgeReport(contactsErased: erased, eventsDeleted: events, scansDeleted: scans, idempotencyKeysDeleted: keys, basketsDeleted: baskets)
+            return PurgeReport(contactsErased: erased, eventsDeleted: events, noticesDeleted: notices, scansDeleted: scans, idempotencyKeysDeleted: keys, basketsDeleted: baskets)
         }
     }
 }

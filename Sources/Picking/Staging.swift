@@ -1,4 +1,5 @@
 import Foundation
+import Notices
 import Orders
 import Postgres
 import Shelf
@@ -11,8 +12,8 @@ public struct StageResult: Sendable, Codable, Equatable {
 
 extension PickingService {
     /// Puts a picked task's tote at `location` (a shelf or fridge of the staging
-    /// area). When every zone of the order is staged, the order becomes ready
-    /// and its timeline says so, in the same transaction.
+    /// area). When every zone of the order is staged, the order becomes ready,
+    /// and its timeline and the customer's "ready" notice say so, in the same transaction.
     public func stage(storeID: Int64, taskID: Int64, picker: String, location: String, now: Date = Date()) async throws -> StageResult {
         let picker = try Self.validPicker(picker)
         let location = location.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -49,9 +50,11 @@ extension PickingService {
                 """)
             if let row = ready.first {
                 let total = try row.decode(Int.self, "total_cents")
+                let totalText = PriceText.euros(cents: total)
                 try await OrderTimeline.append(storeID: storeID, orderID: task.orderID, kind: "ready", at: now, detail: [
-                    "note": "Votre commande est prête. Total : \(PriceText.euros(cents: total)).", "total_cents": String(total),
+                    "note": "Votre commande est prête. Total : \(totalText).", "total_cents": String(total),
                 ], in: tx)
+                try await NoticeOutbox.enqueue(.ready(total: totalText), storeID: storeID, orderID: task.orderID, at: now, in: tx)
             }
             return StageResult(task: try await reread(storeID: storeID, taskID: taskID, in: tx), orderReady: !ready.isEmpty)
         }

@@ -72,9 +72,10 @@ extension SlotService {
              WHERE store_id = \(storeID) AND order_id = \(orderID) AND status <> 'cancelled'
             RETURNING store_id, slot_id, orders, minutes
             """))
-        // Bookings after this one in an over-committed slot may now fit again.
+        // Bookings after this one in an over-committed slot may now fit again. A release
+        // only lowers the running totals, so no booking becomes newly at risk here.
         for row in freed {
-            try await AtRiskFlags.reflag(storeID: storeID, slotID: try row.decode(Int64.self, "slot_id"), in: transaction)
+            _ = try await AtRiskFlags.reflag(storeID: storeID, slotID: try row.decode(Int64.self, "slot_id"), in: transaction)
         }
     }
 

@@ -12,7 +12,12 @@ extension SlotService {
         guard LocalDate(parsing: date) != nil else {
             throw SlotError.invalid("The date must be a calendar date written YYYY-MM-DD, not \"\(date)\".")
         }
-        let rows = try await pool.query("""
+        return try await pool.withConnection { try await Self.offers(storeID: storeID, date: date, now: now, in: $0) }
+    }
+
+    /// The same inside the caller's transaction (a re-plan offers slots as it just computed them).
+    static func offers(storeID: Int64, date: String, now: Date, in session: PostgresSession) async throws -> [SlotOffer] {
+        let rows = try await session.query("""
             SELECT \(date)::date - (\(now) AT TIME ZONE st.time_zone)::date AS days_ahead,
                    t.horizon_days, t.fee_cents, t.cutoff_minutes,
                    s.slot_id, s.starts_at, s.ends_at, s.status, s.busyness, s.expected_wait_minutes,

@@ -1,5 +1,6 @@
 import Forecast
 import Foundation
+import Notices
 import Postgres
 
 /// What a re-plan changed, for logs and the manager.
@@ -56,7 +57,8 @@ extension SlotService {
                AND (s.reserved_orders > s.planned_orders OR s.reserved_minutes > s.planned_minutes)
             RETURNING h.store_id, h.slot_id, h.orders, h.minutes
             """)
-        try await AtRiskFlags.reflag(storeID: storeID, after: now, in: session)
+        let newlyAtRisk = try await AtRiskFlags.reflag(storeID: storeID, after: now, in: session)
+        try await noticeAtRisk(storeID: storeID, orderIDs: newlyAtRisk, now: now, in: session)
         let counts = try await session.query("""
             SELECT count(*) FILTER (WHERE s.reserved_orders > s.planned_orders OR s.reserved_minutes > s.planned_minutes) AS slots_at_risk,
                    (SELECT count(*) FROM slot_bookings b JOIN slots bs ON bs.store_id = b.store_id AND bs.slot_id = b.slot_id
@@ -84,7 +86,11 @@ extension SlotService {
     /// Slots an at-risk (or any) booked customer can move to: the available offers of the
     /// booking's day, then of the next day, without its current slot.
     public func alternativeSlots(storeID: Int64, orderID: UUID, now: Date = Date()) async throws -> [SlotOffer] {
-        let rows = try await pool.query("""
+        try await pool.withConnection { try await Self.alternativeSlots(storeID: storeID, orderID: orderID, now: now, in: $0) }
+    }
+
+    static func alternativeSlots(storeID: Int64, orderID: UUID, now: Date, in session: PostgresSession) async throws -> [SlotOffer] {
+        let rows = try await session.query("""
             SELECT to_char(s.starts_at AT TIME ZONE st.time_zone, 'YYYY-MM-DD') AS day, b.slot_id
               FROM slot_bookings b
               JOIN slots s ON s.store_id = b.store_id AND s.slot_id = b.slot_id
@@ -98,12 +104,31 @@ extension SlotService {
         let nextDay = LocalDate(parsing: day)?.adding(days: 1).description
         for date in [day, nextDay].compactMap({ $0 }) {
             do {
-                alternatives += try await offers(storeID: storeID, date: date, now: now)
+                alternatives += try await offers(storeID: storeID, date: date, now: now, in: session)
                     .filter { $0.available && $0.slotID != current }
             } catch SlotError.outsideHorizon {
                 continue
             }
         }
         return alternatives
+    }
+
+    /// Tells each newly at-risk customer, in the re-plan's transaction, with the free
+    /// slots nearest to theirs. Bookings without an order (or whose order is past
+    /// changing) get nothing: NoticeOutbox only writes for orders still `placed`.
+    static func noticeAtRisk(storeID: Int64, orderIDs: [UUID], now: Date, in session: PostgresSession) async throws {
+        for orderID in orderIDs {
+            guard let booking = try await session.query("""
+                SELECT s.starts_at FROM slot_bookings b JOIN slots s ON s.store_id = b.store_id AND s.slot_id = b.slot_id
+                 WHERE b.store_id = \(storeID) AND b.order_id = \(orderID)
+                """).first else { continue }
+            let start = try booking.decode(Date.self, "starts_at")
+            let nearest = try await alternativeSlots(storeID: storeID, orderID: orderID, now: now, in: session)
+                .sorted { abs($0.start.timeIntervalSince(start)) < abs($1.start.timeIntervalSince(start)) }
+                .prefix(NoticeOutbox.maxAlternatives)
+                .sorted { $0.start < $1.start }
+                .map { DateInterval(start: $0.start, end: $0.end) }
+            try await NoticeOutbox.enqueue(.atRisk(alternatives: nearest), storeID: storeID, orderID: orderID, at: now, in: session)
+        }
     }
 }

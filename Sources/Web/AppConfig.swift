@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Notices
 
 /// Everything the server needs to start, read once from flags and the environment.
 public struct AppConfig: Sendable {
@@ -32,6 +33,11 @@ public struct AppConfig: Sendable {
     public var liveStreamLimit: Duration = .seconds(300)
     /// A picking task held this long without progress goes back to the queue.
     public var claimTimeout: Double = 600
+    /// The SMTP server notices are e-mailed through (`smtp://host:port`); nil turns e-mail
+    /// off, and notices are then only shown on order pages.
+    public var smtpURL: String?
+    /// The sender of those e-mails (an address of the store's domain, e.g. commandes@example.org).
+    public var mailFrom: String?
 
     public init(
         host: String = "127.0.0.1",
@@ -74,12 +80,36 @@ public struct AppConfig: Sendable {
         ).with {
             $0.trustForwardedFor = environment["CRENEAU_TRUST_X_FORWARDED_FOR"] == "1"
             if let seconds = environment["CRENEAU_CLAIM_TIMEOUT_SECONDS"].flatMap(Double.init), seconds >= 0 { $0.claimTimeout = seconds }
+            $0.smtpURL = environment["CRENEAU_SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }
+            $0.mailFrom = environment["CRENEAU_MAIL_FROM"].flatMap { $0.isEmpty ? nil : $0 }
         }
+    }
+
+    /// The notices' mailer, nil when e-mail is off; a setting that cannot work stops the
+    /// start with a message saying which one.
+    public func mailer() throws -> Mailer? {
+        guard let smtpURL else { return nil }
+        guard let smtp = SMTPConfiguration(url: smtpURL) else {
+            throw ConfigurationError("CRENEAU_SMTP_URL must look like smtp://host:port, not \"\(smtpURL)\"")
+        }
+        guard let from = mailFrom.flatMap(MailAddress.init) else {
+            throw ConfigurationError("CRENEAU_MAIL_FROM must be the sender's e-mail address when CRENEAU_SMTP_URL is set")
+        }
+        return Mailer(client: SMTPClient(smtp), from: from)
     }
 
     func with(_ change: (inout AppConfig) -> Void) -> AppConfig {
         var copy = self
         change(&copy)
         return copy
+    }
+}
+
+/// A setting the server cannot start with.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

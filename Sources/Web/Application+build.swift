@@ -7,6 +7,7 @@ import Picking
 import Postgres
 import Shelf
 import NIOCore
+import Notices
 import Slots
 import ServiceLifecycle
 import Staff
@@ -34,6 +35,7 @@ public struct AppDependencies: Sendable {
     public let picking: PickingService
     public let shelves: ShelfService
     public let staff: StaffService
+    public let notices: NoticeService
 }
 
 extension AppDependencies {
@@ -49,7 +51,8 @@ extension AppDependencies {
             orders: OrderService(pool: pool, slots: slots, logger: logger),
             picking: PickingService(pool: pool, slots: slots, logger: logger, claimTimeout: config.claimTimeout),
             shelves: ShelfService(pool: pool, publicBaseURL: config.publicBaseURL),
-            staff: StaffService(pool: pool, logger: logger, bcryptCost: config.bcryptCost)
+            staff: StaffService(pool: pool, logger: logger, bcryptCost: config.bcryptCost),
+            notices: NoticeService(pool: pool, logger: logger)
         )
     }
 
@@ -60,7 +63,8 @@ extension AppDependencies {
 }
 
 /// Builds the whole server from its configuration. The services run in one
-/// ServiceGroup in this order: embedded database, pool, listener, HTTP server;
+/// ServiceGroup in this order: embedded database, pool, listener, the hold sweeper and
+/// the notice delivery, HTTP server;
 /// shutdown runs in reverse, so requests in flight finish before the pool and
 /// then the database close.
 public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = nil) async throws -> some ApplicationProtocol {
@@ -68,6 +72,7 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
     logger.logLevel = config.logLevel
     _ = MetricsRegistry.prometheus
 
+    let mailer = try config.mailer()
     var services: [any Service] = []
     let conninfo: String
     if let url = config.databaseURL {
@@ -87,6 +92,7 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
     services += [
         dependencies.pool, dependencies.listener, HoldSweeper(slots: dependencies.slots, logger: logger),
         PickingSweeper(picking: dependencies.picking, shelves: dependencies.shelves, logger: logger),
+        NoticeDelivery(notices: dependencies.notices, mailer: mailer, logger: logger),
     ]
 
     var app = Application(

@@ -70,7 +70,7 @@ struct Poster: AsyncParsableCommand {
 
 struct Purge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Nightly clean-up: erase old contact details, drop timeline events and scans older than 12 months, and expired staff sessions."
+        abstract: "Nightly clean-up: erase old contact details, drop timeline events, notices and scans older than 12 months, and expired staff sessions."
     )
 
     @Option(help: "Days after the pickup slot that contact details are kept.") var contactDays = 90
@@ -80,7 +80,7 @@ struct Purge: AsyncParsableCommand {
         try await database.withPool { pool, _, logger in
             let orders = OrderService(pool: pool, slots: SlotService(pool: pool, logger: logger), logger: logger)
             let report = try await orders.purge(contactRetentionDays: contactDays)
-            print("Erased \(report.contactsErased) contacts; deleted \(report.eventsDeleted) events, \(report.scansDeleted) scans, "
+            print("Erased \(report.contactsErased) contacts; deleted \(report.eventsDeleted) events, \(report.noticesDeleted) notices, \(report.scansDeleted) scans, "
                 + "\(report.idempotencyKeysDeleted) replay records, \(report.basketsDeleted) abandoned baskets.")
             let sessions = try await StaffService(pool: pool, logger: logger).purgeExpiredSessions()
             print("Deleted \(sessions) expired staff sessions.")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Notices
 import Orders
 import Postgres
 import Slots
@@ -273,6 +274,19 @@ struct CheckoutTests {
             let later = try await fixture.orders.purge(now: CheckoutFixture.now.addingTimeInterval(100 * 86_400))
             #expect(later.contactsErased == 1)
             #expect(try await fixture.orders.order(link: placed.order.link).contactErased)
+
+            // Notices go with the timeline, after 12 months (one written 400 days before now;
+            // the timeline's own trigger checks the real clock, so its age is moved, not the purge's).
+            let written = try await db.pool.withTransaction { tx in
+                try await NoticeOutbox.enqueue(
+                    .comeNow, storeID: fixture.catalog.storeID, orderID: placed.order.orderID,
+                    at: CheckoutFixture.now.addingTimeInterval(-400 * 86_400), in: tx
+                )
+            }
+            #expect(written)
+            #expect(try await fixture.orders.purge(now: CheckoutFixture.now.addingTimeInterval(-60 * 86_400)).noticesDeleted == 0)
+            #expect(try await fixture.orders.purge(now: CheckoutFixture.now).noticesDeleted == 1)
+            #expect(try await fixture.orders.order(link: placed.order.link).notices.isEmpty)
         }
     }
 }

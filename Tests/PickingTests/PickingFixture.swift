@@ -72,14 +72,14 @@ struct PickingFixture {
     }
 
     /// Places an order of `lines` (product index, quantity) for the Paris `slotTime` slot, end to end.
-    func place(_ lines: [(Int, Int)], slotTime: String = "10:00", name: String = "Camille") async throws -> PlacedOrder {
+    func place(_ lines: [(Int, Int)], slotTime: String = "10:00", name: String = "Camille", email: String? = nil) async throws -> PlacedOrder {
         let (token, _) = try await orders.createBasket(storeID: storeID)
         for (index, quantity) in lines {
             _ = try await orders.add(storeID: storeID, token: token, productID: catalog.productIDs[index], quantity: quantity)
         }
         _ = try await orders.chooseSlot(storeID: storeID, token: token, slotID: try await slot(slotTime).slotID, now: Self.placedAt)
         return try await orders.placeOrder(
-            storeID: storeID, token: token, contact: Contact(name: name, phone: "06 12 34 56 78", email: nil),
+            storeID: storeID, token: token, contact: Contact(name: name, phone: "06 12 34 56 78", email: email),
             idempotencyKey: UUID().uuidString, now: Self.placedAt
         ).order
     }

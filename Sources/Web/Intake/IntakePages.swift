@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Notices
 import Orders
 import Picking
 import Shelf
@@ -349,6 +350,8 @@ struct IntakePages: Sendable {
 
     struct EventView: Sendable { var label: String; var when: String; var note: String? }
 
+    struct NoticeView: Sendable { var subject: String; var body: String; var when: String; var delivery: String }
+
     struct OrderPage: Sendable {
         var link: String
         var number: String
@@ -376,6 +379,8 @@ struct IntakePages: Sendable {
         var contact: String?
         var contactErased: Bool
         var events: [EventView]
+        var notices: [NoticeView]
+        var hasNotices: Bool
     }
 
     struct OrderLineView: Sendable { var name: String; var detail: String; var quantity: Int; var total: String }
@@ -407,7 +412,15 @@ struct IntakePages: Sendable {
                     note: event.detail["note"] ?? event.detail["to"].flatMap { ISO8601DateFormatter().date(from: $0) }
                         .map { "Nouveau créneau : \(Present.day($0, timeZone: zone)) \(Present.time($0, timeZone: zone))" }
                 )
-            }
+            },
+            notices: order.notices.map { notice in
+                NoticeView(
+                    subject: notice.subject, body: notice.body,
+                    when: "\(Present.day(notice.createdAt, timeZone: zone)) \(Present.time(notice.createdAt, timeZone: zone))",
+                    delivery: Present.noticeDeliveryLabels[notice.delivery] ?? notice.delivery.rawValue
+                )
+            },
+            hasNotices: !order.notices.isEmpty
         )
     }
 

@@ -1,6 +1,7 @@
+import Domain
 import Foundation
-import Synchronization
 import Hummingbird
+import Notices
 import Orders
 import Shelf
 import Slots
@@ -9,35 +10,18 @@ import Slots
 enum Present {
     static func euros(_ cents: Int) -> String { PriceText.euros(cents: cents) }
 
-    /// One formatter per pattern and zone, made once: building an ICU formatter costs far
-    /// more than using it, and a checkout page formats a few hundred times.
-    private static let formatters = Mutex<[String: DateFormatter]>([:])
-
-    static func format(_ date: Date, _ pattern: String, timeZone: String) -> String {
-        formatters.withLock { cache in
-            let key = pattern + "|" + timeZone
-            if let formatter = cache[key] { return formatter.string(from: date) }
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "fr_FR")
-            formatter.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Europe/Paris")
-            formatter.dateFormat = pattern
-            cache[key] = formatter
-            return formatter.string(from: date)
-        }
-    }
+    static func format(_ date: Date, _ pattern: String, timeZone: String) -> String { DateText.format(date, pattern, timeZone: timeZone) }
 
     /// "10:30"
-    static func time(_ date: Date, timeZone: String) -> String { format(date, "HH:mm", timeZone: timeZone) }
+    static func time(_ date: Date, timeZone: String) -> String { DateText.time(date, timeZone: timeZone) }
 
     /// "mardi 24 novembre"
-    static func day(_ date: Date, timeZone: String) -> String { format(date, "EEEE d MMMM", timeZone: timeZone) }
+    static func day(_ date: Date, timeZone: String) -> String { DateText.day(date, timeZone: timeZone) }
 
     /// "2026-11-24", the store's local date.
     static func isoDay(_ date: Date, timeZone: String) -> String { format(date, "yyyy-MM-dd", timeZone: timeZone) }
 
-    static func slot(_ start: Date, _ end: Date, timeZone: String) -> String {
-        "\(day(start, timeZone: timeZone)), \(time(start, timeZone: timeZone))–\(time(end, timeZone: timeZone))"
-    }
+    static func slot(_ start: Date, _ end: Date, timeZone: String) -> String { DateText.slot(start, end, timeZone: timeZone) }
 
     /// Every store has its own basket cookie, so scanning posters of two stores keeps two baskets.
     static func basketCookieName(_ store: Store) -> String { "basket_\(store.id)" }
@@ -52,6 +36,11 @@ enum Present {
         "substituted": "Produit remplacé", "missing": "Produit manquant", "ready": "Prête à retirer",
         "arrived": "Vous êtes arrivé", "handed_over": "Remise effectuée", "cancelled": "Commande annulée",
         "at_risk": "Créneau à risque", "contact_erased": "Coordonnées effacées",
+    ]
+
+    static let noticeDeliveryLabels: [DeliveryStatus: String] = [
+        .pending: "E-mail en attente d’envoi", .sending: "E-mail en cours d’envoi", .sent: "Envoyé par e-mail",
+        .failed: "L’e-mail n’a pas pu être envoyé", .noAddress: "Pas d’adresse e-mail : message affiché ici seulement",
     ]
 
     static let statusLabels: [String: String] = [
