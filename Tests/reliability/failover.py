@@ -1,0 +1,180 @@
+"""Issue #9, items 2 and 3: two Créneau instances behind HAProxy (deploy/haproxy/haproxy.cfg)
+on a pg_auto_failover formation (deploy/ha/formation.py: monitor, primary, synchronous
+standby). Order-submit load through HAProxy; the primary's node is killed with SIGKILL
+(keeper and PostgreSQL: the machine is gone); the monitor promotes the standby; the
+instances reconnect by themselves through their multi-host URL.
+
+Prints: orders acknowledged, orders found on the new primary, lost (must be 0), and the
+seconds during which no order could be placed (target < 10 s).
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from harness import (
+    ROOT, STORE, Failure, OrderLoad, Shop, check, cli, creneau_env, free_port, http, log, start_server,
+    verify_orders,
+)
+
+sys.path.insert(0, str(ROOT / "deploy" / "ha"))
+from formation import Formation  # noqa: E402
+
+TARGET_SECONDS = 10.0
+
+
+class Primary:
+    """psql on whichever node is the primary: the same multi-host URL as Créneau's."""
+
+    def __init__(self, formation):
+        self.url = formation.database_url
+
+    def psql(self, sql, timeout=30):
+        out = subprocess.run(["psql", "-X", self.url, "-v", "ON_ERROR_STOP=1", "-tAc", sql],
+                             capture_output=True, text=True, timeout=timeout)
+        if out.returncode != 0:
+            raise Failure(f"psql on the primary: {out.stderr.strip()}")
+        return out.stdout.strip()
+
+
+class HAProxy:
+    def __init__(self, work: Path, backends):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = work / "haproxy.log"
+        self.env = {**os.environ, "CRENEAU_HAPROXY_BIND": f"127.0.0.1:{self.port}",
+                    "CRENEAU_APP1": f"127.0.0.1:{backends[0].port}", "CRENEAU_APP2": f"127.0.0.1:{backends[1].port}"}
+        config = str(ROOT / "deploy" / "haproxy" / "haproxy.cfg")
+        checked = subprocess.run(["haproxy", "-c", "-f", config], env=self.env, capture_output=True, text=True, timeout=30)
+        check(checked.returncode == 0, f"haproxy -c: {checked.stdout}{checked.stderr}")
+        self.process = subprocess.Popen(["haproxy", "-db", "-f", config], env=self.env,
+                                        stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            check(self.process.poll() is None, f"haproxy exited: {self.log_path.read_text()}")
+            if http("GET", self.url + "/healthz", timeout=2)[0] == 200:
+                return
+            time.sleep(0.2)
+        raise Failure("haproxy did not serve /healthz")
+
+    def served_by(self):
+        """Requests per backend server, from HAProxy's log."""
+        text = self.log_path.read_text(errors="replace")
+        return {name: text.count(f"creneau/{name} ") for name in ("app1", "app2")}
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def two_instances(servers, proxy, shop):
+    """Both instances serve the same store: a basket made on one is read on the other,
+    and HAProxy spreads requests over both."""
+    a, b = servers
+    token = shop.basket(a.url)
+    status, _, body = http("GET", f"{b.url}/api/stores/{STORE}/basket", headers={"X-Basket-Token": token})
+    check(status == 200 and json.loads(body)["lines"], f"instance B does not see instance A's basket: {status} {body[:200]}")
+    before = proxy.served_by()
+    for _ in range(40):
+        http("GET", f"{proxy.url}/api/stores/{STORE}/shelves/petit-dejeuner")
+    after = proxy.served_by()
+    spread = {k: after[k] - before[k] for k in after}
+    check(all(v > 0 for v in spread.values()), f"HAProxy did not use both instances: {spread}")
+    return spread
+
+
+def notify_reaches_other_instance(servers, proxy):
+    # TODO(live updates, issue #9 item 3): when the staff console's SSE stream exists,
+    # open it on instance B (servers[1]), make a change on instance A (servers[0]) that
+    # sends a NOTIFY, and check the event reaches B's SSE client within a second. Also
+    # through HAProxy (proxy.url), which keeps the stream open (`timeout tunnel`), and
+    # again after the failover below (the listener reconnects by itself).
+    return "not built yet (SSE is in progress elsewhere)"
+
+
+def failover(work: Path, short: bool):
+    formation = Formation(work / "ha")
+    servers, proxy = [], None
+    try:
+        began = time.time()
+        formation.start(log=lambda m: log(f"formation: {m}"))
+        log(f"formation ready in {time.time() - began:.0f} s")
+        primary = Primary(formation)
+        env = creneau_env(formation.database_url, CRENEAU_DB_POOL_SIZE=6, CRENEAU_DB_ACQUIRE_TIMEOUT_MS=2000,
+                          CRENEAU_TRUST_X_FORWARDED_FOR=1)
+        cli("migrate", env=env)
+        cli("seed", "--demo", env=env)
+        for name in ("a", "b"):
+            directory = work / f"instance-{name}"
+            directory.mkdir(exist_ok=True)
+            servers.append(start_server(directory, env))
+        proxy = HAProxy(work, servers)
+        shop = Shop(primary)
+        spread = two_instances(servers, proxy, shop)
+        sse = notify_reaches_other_instance(servers, proxy)
+        sync = primary.psql("SELECT string_agg(application_name || ':' || sync_state, ',') FROM pg_stat_replication")
+        check("sync" in sync or "quorum" in sync, f"replication is not synchronous: {sync!r}")
+        old_port = int(primary.psql("SELECT inet_server_port()"))
+
+        count = 300 if short else 1200
+        baseline = int(primary.psql("SELECT count(*) FROM orders"))
+        tokens = shop.baskets(proxy.url, count)
+        log(f"failover: {count} baskets ready; submitting through HAProxy, primary on port {old_port}")
+        timeline = {}
+
+        def crash(load):
+            load.wait_for_completed(count // 3, timeout=60)
+            node = next(n for n in formation.nodes if n.port == old_port)
+            killed = node.kill9()
+            timeline["killed_at"] = time.time()
+            log(f"failover: SIGKILL to {len(killed)} processes of {node.name} (pg_autoctl and PostgreSQL) after {load.completed} orders")
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                try:
+                    new = formation.primary()
+                    if new and new.port != old_port:
+                        timeline["promoted_after_s"] = round(time.time() - timeline["killed_at"], 2)
+                        log(f"failover: {new.name} promoted after {timeline['promoted_after_s']} s")
+                        return
+                except Exception:  # the monitor answers again in a moment
+                    pass
+                time.sleep(0.1)
+
+        load = OrderLoad(shop, lambda: proxy.url, tokens, workers=8, deadline_s=150).run(crash)
+        figures, problems = verify_orders(load, primary.psql, proxy.url, "failover through HAProxy", baseline)
+        new_port = int(primary.psql("SELECT inet_server_port()"))
+        figures = {
+            "scenario": figures.pop("scenario"),
+            "orders_acknowledged": figures["acknowledged"],
+            "orders_found_on_new_primary": figures["found_after_recovery"],
+            **figures,
+            "old_primary_port": old_port,
+            "new_primary_port": new_port,
+            "synchronous_replication": sync,
+            "monitor_promoted_standby_after_s": timeline.get("promoted_after_s"),
+            "target_seconds_unavailable": TARGET_SECONDS,
+            "requests_per_instance_before_failover": spread,
+            "notify_to_other_instance_sse": sse,
+        }
+        if new_port == old_port:
+            problems.append("the primary did not change")
+        if figures["seconds_unavailable"] >= TARGET_SECONDS:
+            problems.append(f"unavailable for {figures['seconds_unavailable']} s (target < {TARGET_SECONDS} s)")
+        for server in servers:
+            if server.process.poll() is not None:
+                problems.append(f"instance on port {server.port} exited")
+            elif http("GET", server.url + "/healthz")[0] != 200:
+                problems.append(f"instance on port {server.port} is not healthy after the failover")
+        return figures, problems
+    finally:
+        if proxy:
+            proxy.stop()
+        for server in servers:
+            server.stop_quietly()
+        formation.stop()
