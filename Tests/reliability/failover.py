@@ -118,7 +118,8 @@ def failover(work: Path, short: bool):
         shop = Shop(primary)
         spread = two_instances(servers, proxy, shop)
         sse = notify_reaches_other_instance(servers, proxy)
-        sync = primary.psql("SELECT string_agg(application_name || ':' || sync_state, ',') FROM pg_stat_replication")
+        sync = formation.psql(formation.primary().port,  # pg_stat_replication shows its details to superusers
+                              "SELECT string_agg(application_name || ':' || sync_state, ',') FROM pg_stat_replication")
         check("sync" in sync or "quorum" in sync, f"replication is not synchronous: {sync!r}")
         old_port = int(primary.psql("SELECT inet_server_port()"))
 

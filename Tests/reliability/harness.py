@@ -231,15 +231,16 @@ def start_server(work: Path, env, port=None) -> Server:
 # ---- HTTP ------------------------------------------------------------------------------
 
 def http(method, url, body=None, headers=None, timeout=10.0):
-    """(status, headers, text); status 0 when no HTTP answer came (refused, reset, timeout)."""
+    """(status, headers, text), header names in lower case (HAProxy sends them so);
+    status 0 when no HTTP answer came (refused, reset, timeout)."""
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method=method,
                                      headers={"Content-Type": "application/json", **(headers or {})})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, dict(response.headers), response.read().decode()
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read().decode()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read().decode()
     except (OSError, urllib.error.URLError) as error:  # refused, reset, timed out
         return 0, {}, repr(error)
 
@@ -351,6 +352,8 @@ class OrderLoad:
                 started = time.time()
                 status, headers, body = self.shop.submit(self.url_of(), order["token"], order["key"])
                 order["answers"].append((round(started, 3), status))
+                if status == 503 and not headers.get("retry-after"):
+                    order["no_retry_after"] = order.get("no_retry_after", 0) + 1
                 if 200 <= status < 300:
                     order["ack"] = {"status": status, "body": body, "at": time.time()}
                     with self.lock:
@@ -422,7 +425,7 @@ def verify_orders(load: OrderLoad, db_query, url, label, baseline_orders):
     for order in load.orders:
         status, headers, body = http_retrying(lambda: load.shop.submit(url, order["token"], order["key"]))
         if order["ack"]:
-            if 200 <= status < 300 and body == order["ack"]["body"] and headers.get("Idempotent-Replayed") == "true":
+            if 200 <= status < 300 and body == order["ack"]["body"] and headers.get("idempotent-replayed") == "true":
                 same += 1
             else:
                 different.append((status, body[:200]))
@@ -446,8 +449,11 @@ def verify_orders(load: OrderLoad, db_query, url, label, baseline_orders):
         "orders_in_database": in_db,
         "duplicates": in_db - len(known),
         "seconds_unavailable": load.unavailable_window(),
+        "503_without_retry_after": sum(o.get("no_retry_after", 0) for o in load.orders),
     }
     problems = []
+    if figures["503_without_retry_after"]:
+        problems.append(f"{figures['503_without_retry_after']} answers 503 came without Retry-After")
     if figures["lost"]:
         problems.append(f"{figures['lost']} acknowledged orders are missing")
     if different:

@@ -49,10 +49,16 @@ def database_crash(db: PgCluster, work: Path, short: bool):
         log(f"database crash: SIGKILL to {killed} PostgreSQL processes after {load.completed} orders")
         time.sleep(1.0)
         db.start()  # crash recovery replays the WAL
-        log(f"database restarted after {time.time() - down['at']:.1f} s")
+        down["up"] = time.time()
+        log(f"database restarted after {down['up'] - down['at']:.1f} s")
+        down["load"] = load
 
     try:
         figures, problems = _crash_load(db, shop, lambda: server.url, 300 if short else 1500, 8, crash, "database kill -9")
+        # How long the server took to place orders again once its database was back.
+        after = [o["ack"]["at"] for o in down["load"].orders if o["ack"] and o["ack"]["at"] >= down["up"]]
+        figures["database_down_s"] = round(down["up"] - down["at"], 2)
+        figures["first_order_after_database_up_s"] = round(min(after) - down["up"], 2) if after else None
         figures["server_restarted"] = server.process.poll() is not None
         if figures["server_restarted"]:
             problems.append("the server exited when its database crashed")
@@ -201,7 +207,7 @@ def idempotency(db: PgCluster, work: Path, short: bool):
             for _ in range(repeats // threads):
                 began = time.time()
                 status, headers, body = shop.submit(server.url, token, key, timeout=30)
-                mine.append((status, headers.get("Idempotent-Replayed"), body, time.time() - began))
+                mine.append((status, headers.get("idempotent-replayed"), body, time.time() - began))
             with lock:
                 results.extend(mine)
 
@@ -266,7 +272,7 @@ def stalled_database(db: PgCluster, work: Path, short: bool):
                     for path in ("/healthz", f"/api/stores/{STORE}/slots"):
                         began = time.time()
                         status, headers, _ = http("GET", server.url + path, timeout=acquire_ms / 1000 + 10)
-                        probes.append((path, status, headers.get("Retry-After"), round(time.time() - began, 3)))
+                        probes.append((path, status, headers.get("retry-after"), round(time.time() - began, 3)))
                     time.sleep(0.3)
             finally:
                 db.stop_signal(signal.SIGCONT)
