@@ -1,4 +1,4 @@
-.PHONY: run test build bench
+.PHONY: run test build bench reliability
 
 # Serve the product on http://127.0.0.1:8080 with the embedded PostgreSQL.
 run:
@@ -14,3 +14,8 @@ build:
 # pgbench on each hot path's exact SQL beside wrk on its HTTP endpoint, same run (bench/README.md).
 bench:
 	bench/run.sh
+
+# Crash, contention, idempotency, stall, PgBouncer and failover scenarios with their figures
+# (Tests/reliability/run.py; `scripts/reliability.sh --short` is the form CI runs).
+reliability:
+	scripts/reliability.sh
