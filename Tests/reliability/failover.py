@@ -122,6 +122,8 @@ def failover(work: Path, short: bool):
                               "SELECT string_agg(application_name || ':' || sync_state, ',') FROM pg_stat_replication")
         check("sync" in sync or "quorum" in sync, f"replication is not synchronous: {sync!r}")
         old_port = int(primary.psql("SELECT inet_server_port()"))
+        listeners = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'creneau-listen'"
+        listeners_before = int(primary.psql(listeners))
 
         count = 300 if short else 1200
         baseline = int(primary.psql("SELECT count(*) FROM orders"))
@@ -150,6 +152,10 @@ def failover(work: Path, short: bool):
         load = OrderLoad(shop, lambda: proxy.url, tokens, workers=8, deadline_s=150).run(crash)
         figures, problems = verify_orders(load, primary.psql, proxy.url, "failover through HAProxy", baseline)
         new_port = int(primary.psql("SELECT inet_server_port()"))
+        # Each instance's LISTEN connection (live updates) found the new primary by itself.
+        deadline = time.time() + 15
+        while (listeners_after := int(primary.psql(listeners))) < len(servers) and time.time() < deadline:
+            time.sleep(0.2)
         figures = {
             "scenario": figures.pop("scenario"),
             "orders_acknowledged": figures["acknowledged"],
@@ -161,8 +167,12 @@ def failover(work: Path, short: bool):
             "monitor_promoted_standby_after_s": timeline.get("promoted_after_s"),
             "target_seconds_unavailable": TARGET_SECONDS,
             "requests_per_instance_before_failover": spread,
+            "listen_connections_before_on_old_primary": listeners_before,
+            "listen_connections_after_on_new_primary": listeners_after,
             "notify_to_other_instance_sse": sse,
         }
+        if listeners_after < len(servers):
+            problems.append(f"{listeners_after} of {len(servers)} LISTEN connections reached the new primary")
         if new_port == old_port:
             problems.append("the primary did not change")
         if figures["seconds_unavailable"] >= TARGET_SECONDS:
