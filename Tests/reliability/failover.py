@@ -134,6 +134,7 @@ def failover(work: Path, short: bool):
         def crash(load):
             load.wait_for_completed(count // 3, timeout=60)
             node = next(n for n in formation.nodes if n.port == old_port)
+            load.mark_crash()
             killed = node.kill9()
             timeline["killed_at"] = time.time()
             log(f"failover: SIGKILL to {len(killed)} processes of {node.name} (pg_autoctl and PostgreSQL) after {load.completed} orders")

@@ -332,7 +332,7 @@ class OrderLoad:
         self.lock = threading.Lock()
         self.next = 0
         self.completed = 0
-        self.first_ack_at = None
+        self.crashes = []
 
     def _take(self):
         with self.lock:
@@ -392,19 +392,27 @@ class OrderLoad:
     def acknowledged(self):
         return [o for o in self.orders if o["ack"]]
 
-    def unavailable_window(self):
-        """Seconds between the last 2xx before the first failed answer and the first 2xx after
-        the last failed answer, over all clients: how long orders could not be placed."""
-        failures = [at for o in self.orders for at, status in o["answers"] if status == 0 or status >= 500]
-        if not failures:
-            return 0.0
-        first_fail, last_fail = min(failures), max(failures)
+    def mark_crash(self):
+        """The scenario calls this at the moment it crashes something."""
+        self.crashes.append(time.time())
+
+    def outages(self):
+        """Per crash: seconds from the last 2xx before it to the first 2xx after the last
+        failed answer (503, other 5xx or none) that followed it — how long no order could be
+        placed. Without marked crashes, the same over the whole run."""
+        failures = sorted(at for o in self.orders for at, status in o["answers"] if status == 0 or status >= 500)
         oks = sorted(o["ack"]["at"] for o in self.orders if o["ack"])
-        before = [t for t in oks if t <= first_fail]
-        after = [t for t in oks if t >= last_fail]
-        start = before[-1] if before else first_fail
-        end = after[0] if after else last_fail
-        return round(end - start, 2)
+        marks = self.crashes or ([failures[0]] if failures else [])
+        windows = []
+        for index, crashed in enumerate(marks):
+            until = marks[index + 1] if index + 1 < len(marks) else float("inf")
+            mine = [t for t in failures if crashed - 0.5 <= t < until]
+            before = [t for t in oks if t <= crashed]
+            start = before[-1] if before else crashed
+            last_fail = mine[-1] if mine else crashed
+            after = [t for t in oks if t > last_fail]
+            windows.append(round((after[0] if after else last_fail) - start, 2))
+        return windows
 
 
 def verify_orders(load: OrderLoad, db_query, url, label, baseline_orders):
@@ -448,7 +456,9 @@ def verify_orders(load: OrderLoad, db_query, url, label, baseline_orders):
         "placed_on_late_retry": late,
         "orders_in_database": in_db,
         "duplicates": in_db - len(known),
-        "seconds_unavailable": load.unavailable_window(),
+        "crashes": len(load.crashes),
+        "seconds_unavailable": max(load.outages(), default=0.0),
+        "seconds_unavailable_per_crash": load.outages(),
         "503_without_retry_after": sum(o.get("no_retry_after", 0) for o in load.orders),
     }
     problems = []

@@ -22,18 +22,22 @@ from harness import (
 DEPLOY = ROOT / "deploy"
 
 
-def _crash_load(db, shop, server_url_of, count, workers, crash, label):
-    """Order-submit load with `crash(load)` run once a third of the orders are acknowledged."""
+def _crash_load(db, shop, server_url_of, count, workers, crash, label, crashes=1):
+    """Order-submit load with `crash(load)` run `crashes` times, evenly spread over the orders
+    (once a third are acknowledged, for one crash)."""
     baseline = int(db.psql("SELECT count(*) FROM orders"))
     tokens = shop.baskets(server_url_of(), count)
-    log(f"{label}: {count} baskets ready, submitting with {workers} clients")
+    log(f"{label}: {count} baskets ready, submitting with {workers} clients, {crashes} crash(es)")
 
     def during(load):
-        load.wait_for_completed(count // 3, timeout=60)
-        check(load.completed >= count // 3, f"only {load.completed} orders before the crash")
-        crash(load)
+        for index in range(crashes):
+            target = count * (index + 1) // (crashes + 2) if crashes > 1 else count // 3
+            load.wait_for_completed(target, timeout=90)
+            check(load.completed >= target, f"only {load.completed} orders before crash {index + 1}")
+            load.mark_crash()
+            crash(load)
 
-    load = OrderLoad(shop, server_url_of, tokens, workers=workers, deadline_s=120).run(during)
+    load = OrderLoad(shop, server_url_of, tokens, workers=workers, deadline_s=60 + 60 * crashes).run(during)
     return verify_orders(load, db.psql, server_url_of(), label, baseline)
 
 
@@ -45,20 +49,22 @@ def database_crash(db: PgCluster, work: Path, short: bool):
 
     def crash(load):
         killed = db.kill9()
-        down["at"] = time.time()
+        down.setdefault("at", []).append(time.time())
         log(f"database crash: SIGKILL to {killed} PostgreSQL processes after {load.completed} orders")
         time.sleep(1.0)
         db.start()  # crash recovery replays the WAL
-        down["up"] = time.time()
-        log(f"database restarted after {down['up'] - down['at']:.1f} s")
+        down.setdefault("up", []).append(time.time())
+        log(f"database restarted after {down['up'][-1] - down['at'][-1]:.1f} s")
         down["load"] = load
 
     try:
-        figures, problems = _crash_load(db, shop, lambda: server.url, 300 if short else 1500, 8, crash, "database kill -9")
+        figures, problems = _crash_load(db, shop, lambda: server.url, 300 if short else 1500, 8, crash, "database kill -9",
+                                        crashes=1 if short else 3)
         # How long the server took to place orders again once its database was back.
-        after = [o["ack"]["at"] for o in down["load"].orders if o["ack"] and o["ack"]["at"] >= down["up"]]
-        figures["database_down_s"] = round(down["up"] - down["at"], 2)
-        figures["first_order_after_database_up_s"] = round(min(after) - down["up"], 2) if after else None
+        acks = sorted(o["ack"]["at"] for o in down["load"].orders if o["ack"])
+        figures["database_down_s"] = [round(up - at, 2) for at, up in zip(down["at"], down["up"])]
+        figures["first_order_after_database_up_s"] = [
+            round(min((t for t in acks if t >= up), default=float("nan")) - up, 2) for up in down["up"]]
         figures["server_restarted"] = server.process.poll() is not None
         if figures["server_restarted"]:
             problems.append("the server exited when its database crashed")
@@ -82,7 +88,8 @@ def server_crash(db: PgCluster, work: Path, short: bool):
         log("server restarted")
 
     try:
-        return _crash_load(db, shop, lambda: servers[-1].url, 300 if short else 1500, 8, crash, "server kill -9")
+        return _crash_load(db, shop, lambda: servers[-1].url, 300 if short else 1500, 8, crash, "server kill -9",
+                           crashes=1 if short else 3)
     finally:
         for server in servers:
             server.stop_quietly()
@@ -263,6 +270,7 @@ def stalled_database(db: PgCluster, work: Path, short: bool):
 
         def during(load):
             load.wait_for_completed(count // 3, timeout=60)
+            load.mark_crash()
             stopped = db.stop_signal(signal.SIGSTOP)
             stopped_at = time.time()
             log(f"stall: SIGSTOP to {len(stopped)} PostgreSQL processes after {load.completed} orders")
