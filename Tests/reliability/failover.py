@@ -98,7 +98,77 @@ def notify_reaches_other_instance(servers, proxy):
     return "not built yet (SSE is in progress elsewhere)"
 
 
+def one_failover(formation, primary, shop, proxy, servers, count, label):
+    """Order-submit load through HAProxy; the current primary's node is killed once a third
+    of the orders are acknowledged. Returns (figures, problems)."""
+    sync = formation.psql(formation.primary().port,  # pg_stat_replication shows its details to superusers
+                          "SELECT string_agg(application_name || ':' || sync_state, ',') FROM pg_stat_replication")
+    check("sync" in sync or "quorum" in sync, f"replication is not synchronous: {sync!r}")
+    old_port = int(primary.psql("SELECT inet_server_port()"))
+    listeners = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'creneau-listen'"
+    listeners_before = int(primary.psql(listeners))
+    baseline = int(primary.psql("SELECT count(*) FROM orders"))
+    tokens = shop.baskets(proxy.url, count)
+    log(f"{label}: {count} baskets ready; submitting through HAProxy, primary on port {old_port}")
+    timeline = {}
+
+    def crash(load):
+        load.wait_for_completed(count // 3, timeout=60)
+        node = next(n for n in formation.nodes if n.port == old_port)
+        timeline["node"] = node
+        load.mark_crash()
+        killed = node.kill9()
+        timeline["killed_at"] = time.time()
+        log(f"{label}: SIGKILL to {len(killed)} processes of {node.name} (pg_autoctl and PostgreSQL) after {load.completed} orders")
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                new = formation.primary()
+                if new and new.port != old_port:
+                    timeline["promoted_after_s"] = round(time.time() - timeline["killed_at"], 2)
+                    log(f"{label}: {new.name} promoted after {timeline['promoted_after_s']} s")
+                    return
+            except Exception:  # the monitor answers again in a moment
+                pass
+            time.sleep(0.1)
+
+    load = OrderLoad(shop, lambda: proxy.url, tokens, workers=8, deadline_s=150).run(crash)
+    figures, problems = verify_orders(load, primary.psql, proxy.url, label, baseline)
+    new_port = int(primary.psql("SELECT inet_server_port()"))
+    # Each instance's LISTEN connection (live updates) found the new primary by itself.
+    deadline = time.time() + 15
+    while (listeners_after := int(primary.psql(listeners))) < len(servers) and time.time() < deadline:
+        time.sleep(0.2)
+    figures = {
+        "scenario": figures.pop("scenario"),
+        "orders_acknowledged": figures["acknowledged"],
+        "orders_found_on_new_primary": figures["found_after_recovery"],
+        **figures,
+        "old_primary_port": old_port,
+        "new_primary_port": new_port,
+        "synchronous_replication": sync,
+        "monitor_promoted_standby_after_s": timeline.get("promoted_after_s"),
+        "target_seconds_unavailable": TARGET_SECONDS,
+        "listen_connections_before_on_old_primary": listeners_before,
+        "listen_connections_after_on_new_primary": listeners_after,
+    }
+    if listeners_after < len(servers):
+        problems.append(f"{listeners_after} of {len(servers)} LISTEN connections reached the new primary")
+    if new_port == old_port:
+        problems.append("the primary did not change")
+    if figures["seconds_unavailable"] >= TARGET_SECONDS:
+        problems.append(f"unavailable for {figures['seconds_unavailable']} s (target < {TARGET_SECONDS} s)")
+    for server in servers:
+        if server.process.poll() is not None:
+            problems.append(f"instance on port {server.port} exited")
+        elif http("GET", server.url + "/healthz")[0] != 200:
+            problems.append(f"instance on port {server.port} is not healthy after the failover")
+    return figures, problems, timeline.get("node")
+
+
 def failover(work: Path, short: bool):
+    """Short form: one failover. Full form: the killed node then rejoins as a standby
+    (pg_autoctl rewinds it), and a second failover under load brings the primary back."""
     formation = Formation(work / "ha")
     servers, proxy = [], None
     try:
@@ -118,72 +188,31 @@ def failover(work: Path, short: bool):
         shop = Shop(primary)
         spread = two_instances(servers, proxy, shop)
         sse = notify_reaches_other_instance(servers, proxy)
-        sync = formation.psql(formation.primary().port,  # pg_stat_replication shows its details to superusers
-                              "SELECT string_agg(application_name || ':' || sync_state, ',') FROM pg_stat_replication")
-        check("sync" in sync or "quorum" in sync, f"replication is not synchronous: {sync!r}")
-        old_port = int(primary.psql("SELECT inet_server_port()"))
-        listeners = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'creneau-listen'"
-        listeners_before = int(primary.psql(listeners))
 
-        count = 300 if short else 1200
-        baseline = int(primary.psql("SELECT count(*) FROM orders"))
-        tokens = shop.baskets(proxy.url, count)
-        log(f"failover: {count} baskets ready; submitting through HAProxy, primary on port {old_port}")
-        timeline = {}
+        figures, problems, killed = one_failover(formation, primary, shop, proxy, servers, 300 if short else 1200,
+                                                 "failover through HAProxy")
+        figures["requests_per_instance_before_failover"] = spread
+        figures["notify_to_other_instance_sse"] = sse
+        if short or problems or killed is None:
+            return figures, problems
 
-        def crash(load):
-            load.wait_for_completed(count // 3, timeout=60)
-            node = next(n for n in formation.nodes if n.port == old_port)
-            load.mark_crash()
-            killed = node.kill9()
-            timeline["killed_at"] = time.time()
-            log(f"failover: SIGKILL to {len(killed)} processes of {node.name} (pg_autoctl and PostgreSQL) after {load.completed} orders")
-            deadline = time.time() + 60
-            while time.time() < deadline:
-                try:
-                    new = formation.primary()
-                    if new and new.port != old_port:
-                        timeline["promoted_after_s"] = round(time.time() - timeline["killed_at"], 2)
-                        log(f"failover: {new.name} promoted after {timeline['promoted_after_s']} s")
-                        return
-                except Exception:  # the monitor answers again in a moment
-                    pass
-                time.sleep(0.1)
-
-        load = OrderLoad(shop, lambda: proxy.url, tokens, workers=8, deadline_s=150).run(crash)
-        figures, problems = verify_orders(load, primary.psql, proxy.url, "failover through HAProxy", baseline)
-        new_port = int(primary.psql("SELECT inet_server_port()"))
-        # Each instance's LISTEN connection (live updates) found the new primary by itself.
-        deadline = time.time() + 15
-        while (listeners_after := int(primary.psql(listeners))) < len(servers) and time.time() < deadline:
-            time.sleep(0.2)
-        figures = {
-            "scenario": figures.pop("scenario"),
-            "orders_acknowledged": figures["acknowledged"],
-            "orders_found_on_new_primary": figures["found_after_recovery"],
-            **figures,
-            "old_primary_port": old_port,
-            "new_primary_port": new_port,
-            "synchronous_replication": sync,
-            "monitor_promoted_standby_after_s": timeline.get("promoted_after_s"),
-            "target_seconds_unavailable": TARGET_SECONDS,
-            "requests_per_instance_before_failover": spread,
-            "listen_connections_before_on_old_primary": listeners_before,
-            "listen_connections_after_on_new_primary": listeners_after,
-            "notify_to_other_instance_sse": sse,
-        }
-        if listeners_after < len(servers):
-            problems.append(f"{listeners_after} of {len(servers)} LISTEN connections reached the new primary")
-        if new_port == old_port:
-            problems.append("the primary did not change")
-        if figures["seconds_unavailable"] >= TARGET_SECONDS:
-            problems.append(f"unavailable for {figures['seconds_unavailable']} s (target < {TARGET_SECONDS} s)")
-        for server in servers:
-            if server.process.poll() is not None:
-                problems.append(f"instance on port {server.port} exited")
-            elif http("GET", server.url + "/healthz")[0] != 200:
-                problems.append(f"instance on port {server.port} is not healthy after the failover")
-        return figures, problems
+        # The dead node comes back: its keeper rejoins the formation as a standby of the new primary.
+        rejoin = time.time()
+        killed.run()
+        others = [n for n in formation.nodes if n is not killed]
+        formation.wait(lambda: formation.node_state(killed.name) == "secondary" and formation.node_state(others[0].name) == "primary",
+                       240, f"{killed.name} to rejoin as a standby")
+        formation.wait(lambda: "quorum" in formation.psql(others[0].port, "SELECT string_agg(sync_state, ',') FROM pg_stat_replication"),
+                       60, "synchronous replication to the rejoined node")
+        figures["old_primary_rejoined_as_standby_after_s"] = round(time.time() - rejoin, 1)
+        log(f"failback: {killed.name} rejoined as a standby in {figures['old_primary_rejoined_as_standby_after_s']} s")
+        second, more, _ = one_failover(formation, primary, shop, proxy, servers, 1200, "failback through HAProxy")
+        figures["lost"] = figures["lost"] + second["lost"]
+        figures["second_failover"] = {k: second[k] for k in (
+            "orders_acknowledged", "orders_found_on_new_primary", "lost", "retried_same_answer", "duplicates",
+            "seconds_unavailable", "monitor_promoted_standby_after_s", "new_primary_port",
+            "listen_connections_after_on_new_primary")}
+        return figures, problems + [f"second failover: {p}" for p in more]
     finally:
         if proxy:
             proxy.stop()

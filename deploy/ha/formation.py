@@ -54,6 +54,9 @@ NODE_SETTINGS = {
     "synchronous_commit": "'on'",
     "wal_sender_timeout": "'5s'",
     "wal_receiver_timeout": "'5s'",
+    # A standby whose primary vanished retries its WAL sources every 5 s by default, and a
+    # promotion that lands in that wait waits it out (seen: 5 of a 10 s failover).
+    "wal_retrieve_retry_interval": "'500ms'",
     "max_connections": "100",
 }
 
