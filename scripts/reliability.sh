@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make reliability`: the reliability suite (Tests/reliability/run.py) on a release build.
-#   scripts/reliability.sh                 full form (more orders, longer stalls; ~5 min)
+#   scripts/reliability.sh                 full form (more orders, three crashes each, failover and failback; ~4 min)
 #   scripts/reliability.sh --short         the form CI runs from scripts/test.sh
 #   scripts/reliability.sh --only failover (see run.py --help)
 # CRENEAU_BIN=path/to/creneau skips the build. Needs root or sudo for apt, and runs
