@@ -154,19 +154,6 @@ class Node:
                 pass
         return pids
 
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=30)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
-        for pid in self.processes():
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-
 
 class Formation:
     def __init__(self, root):
@@ -277,29 +264,38 @@ class Formation:
         return primary and self.psql(primary.port, "SHOW synchronous_standby_names", timeout=5)
 
     def stop(self):
-        for node in [*self.nodes, self.monitor]:
-            node.stop()
-        # A formation started by another invocation of this script: by its recorded pids.
-        recorded = [pid for pid in self.state.get("pids", {}).values() if alive(pid)]
-        for pid in recorded:
+        """SIGTERM to every supervisor (each stops its Postgres with a fast shutdown), a wait
+        of at most 30 s for them and their postmasters, then SIGKILL to whatever is left."""
+        nodes = [*self.nodes, self.monitor]
+        groups = {pid for pid in self.state.get("pids", {}).values() if alive(pid)}
+        groups |= {n.process.pid for n in nodes if n.process and n.process.poll() is None}
+        for pid in groups:
             try:
                 os.killpg(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
-        deadline = time.time() + 20
-        while any(alive(pid) for pid in recorded) and time.time() < deadline:
+
+        def running():
+            return [pid for pid in groups if alive(pid)] + [n.postmaster_pid for n in nodes if n.postmaster_pid and alive(n.postmaster_pid)]
+
+        deadline = time.time() + 30
+        while running() and time.time() < deadline:
             time.sleep(0.1)
-        for pid in recorded:
-            if alive(pid):
-                try:
-                    os.killpg(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-        for node in [*self.nodes, self.monitor]:
+        for pid in groups:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for node in nodes:
             for pid in node.processes():
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
+                    pass
+            if node.process:
+                try:
+                    node.process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
                     pass
 
 
