@@ -11,7 +11,6 @@ import concurrent.futures
 import json
 import os
 import pwd
-import shutil
 import signal
 import subprocess
 import sys
@@ -24,7 +23,10 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from creneau_server import BIN, ROOT, Server, free_port, http_get  # noqa: E402
+from creneau_server import BIN, ROOT, Server, free_port  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "deploy" / "ha"))
+from formation import alive, as_postgres, descendants as children_of  # noqa: E402
 
 STORE = "creneau-rivoli"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -45,13 +47,6 @@ def check(condition, message):
 
 # ---- processes as the postgres user ----------------------------------------------------
 
-def as_postgres(command):
-    """initdb and pg_ctl refuse root: as root, run them as the postgres system user."""
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *command]
-    return list(command)
-
-
 def give_to_postgres(path: Path):
     if os.geteuid() == 0:
         entry = pwd.getpwnam("postgres")
@@ -63,25 +58,6 @@ def make_work_dir(prefix="creneau-rel-") -> Path:
     directory = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
     os.chmod(directory, 0o755)
     return directory
-
-
-def children_of(pid: int):
-    """Every descendant of `pid` (read from /proc)."""
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    data = f.read()
-                parents.setdefault(int(data[data.rindex(")") + 2:].split()[1]), []).append(int(entry))
-            except (OSError, ValueError):
-                pass
-    found, todo = [], [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def signal_all(pids, sig):
@@ -97,18 +73,6 @@ def exists(pid: int) -> bool:
         os.kill(pid, 0)
         return True
     except ProcessLookupError:
-        return False
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    try:  # a zombie is not alive
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
         return False
 
 

@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 from harness import (
-    ROOT, STORE, Failure, OrderLoad, PgCluster, Shop, alive, as_postgres, check, free_port, give_to_postgres, http, http_retrying,
+    ROOT, STORE, Failure, OrderLoad, PgCluster, Shop, as_postgres, check, free_port, give_to_postgres, http, http_retrying,
     log, start_server, creneau_env, verify_orders,
 )
 
