@@ -8,6 +8,12 @@ public struct AppConfig: Sendable {
     public var port: Int
     /// A libpq URL; nil runs the embedded PostgreSQL in `dataDirectory/postgres`.
     public var databaseURL: String?
+    /// A libpq URL that reaches PostgreSQL directly, for what needs a session of
+    /// its own: the LISTEN connection and the migrator's advisory lock. Set it
+    /// when `databaseURL` goes through a pooler in transaction mode (PgBouncer),
+    /// which would hand those statements to a different server connection each
+    /// time; nil means `databaseURL`.
+    public var databaseDirectURL: String?
     public var dataDirectory: URL
     public var databasePoolSize: Int
     public var databaseAcquireTimeout: Duration
@@ -43,6 +49,7 @@ public struct AppConfig: Sendable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         databaseURL: String? = nil,
+        databaseDirectURL: String? = nil,
         dataDirectory: URL = URL(fileURLWithPath: ".creneau"),
         databasePoolSize: Int = 10,
         databaseAcquireTimeout: Duration = .seconds(3),
@@ -54,6 +61,7 @@ public struct AppConfig: Sendable {
         self.host = host
         self.port = port
         self.databaseURL = databaseURL
+        self.databaseDirectURL = databaseDirectURL
         self.dataDirectory = dataDirectory
         self.databasePoolSize = databasePoolSize
         self.databaseAcquireTimeout = databaseAcquireTimeout
@@ -71,6 +79,7 @@ public struct AppConfig: Sendable {
             host: host,
             port: port,
             databaseURL: environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 },
+            databaseDirectURL: environment["CRENEAU_DB_DIRECT_URL"].flatMap { $0.isEmpty ? nil : $0 },
             dataDirectory: URL(fileURLWithPath: environment["CRENEAU_DATA_DIR"] ?? ".creneau"),
             databasePoolSize: environment["CRENEAU_DB_POOL_SIZE"].flatMap(Int.init) ?? 10,
             databaseAcquireTimeout: .milliseconds(environment["CRENEAU_DB_ACQUIRE_TIMEOUT_MS"].flatMap(Int.init) ?? 3000),

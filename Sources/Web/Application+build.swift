@@ -39,13 +39,17 @@ public struct AppDependencies: Sendable {
 }
 
 extension AppDependencies {
-    static func make(_ config: AppConfig, database: PostgresConfiguration, logger: Logger) async throws -> AppDependencies {
+    /// `sessionDatabase` (default: `database`) is where the LISTEN connection goes:
+    /// PostgreSQL itself, not a pooler in transaction mode.
+    static func make(
+        _ config: AppConfig, database: PostgresConfiguration, sessionDatabase: PostgresConfiguration? = nil, logger: Logger
+    ) async throws -> AppDependencies {
         let pool = PostgresPool(database, logger: logger)
         let slots = SlotService(pool: pool, logger: logger)
         return AppDependencies(
             config: config,
             pool: pool,
-            listener: PostgresListener(database, logger: logger),
+            listener: PostgresListener(sessionDatabase ?? database, logger: logger),
             pages: try await Pages.load(),
             slots: slots,
             orders: OrderService(pool: pool, slots: slots, logger: logger),
@@ -63,8 +67,8 @@ extension AppDependencies {
 }
 
 /// Builds the whole server from its configuration. The services run in one
-/// ServiceGroup in this order: embedded database, pool, listener, the hold sweeper and
-/// the notice delivery, HTTP server;
+/// ServiceGroup in this order: embedded database, pool, listener, the periodic jobs
+/// (hold sweeper, picking sweeper, notice delivery), HTTP server;
 /// shutdown runs in reverse, so requests in flight finish before the pool and
 /// then the database close.
 public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = nil) async throws -> some ApplicationProtocol {
@@ -82,13 +86,8 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
         services.append(EmbeddedPostgresService(embedded, logger: logger))
         conninfo = embedded.conninfo
     }
-    let database = PostgresConfiguration(
-        conninfo: conninfo,
-        maxConnections: config.databasePoolSize,
-        acquireTimeout: config.databaseAcquireTimeout,
-        usePreparedStatements: config.usePreparedStatements
-    )
-    let dependencies = try await AppDependencies.make(config, database: database, logger: logger)
+    let (database, sessionDatabase) = databaseConfigurations(config, conninfo: conninfo)
+    let dependencies = try await AppDependencies.make(config, database: database, sessionDatabase: sessionDatabase, logger: logger)
     services += [
         dependencies.pool, dependencies.listener, HoldSweeper(slots: dependencies.slots, logger: logger),
         PickingSweeper(picking: dependencies.picking, shelves: dependencies.shelves, logger: logger),
@@ -107,11 +106,37 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
     app.addServices(services)
     if config.migrateOnStart {
         let migrator = try Migrator(directory: Migrator.defaultDirectory(), logger: logger)
-        app.beforeServerStarts {
-            try await migrator.migrate(dependencies.pool)
+        app.beforeServerStarts { [logger] in
+            if sessionDatabase.conninfo == database.conninfo {
+                try await migrator.migrate(dependencies.pool)
+            } else {
+                let direct = PostgresPool(PostgresConfiguration(conninfo: sessionDatabase.conninfo, maxConnections: 1), logger: logger)
+                do {
+                    try await migrator.migrate(direct)
+                    try await direct.close()
+                } catch {
+                    try? await direct.close()
+                    throw error
+                }
+            }
         }
     }
     return app
+}
+
+/// The pool's database, and the one for work that needs a session of its own
+/// (LISTEN, the migrator's advisory lock): CRENEAU_DB_DIRECT_URL when set, so
+/// that it bypasses a pooler in transaction mode; otherwise the same.
+func databaseConfigurations(_ config: AppConfig, conninfo: String) -> (pool: PostgresConfiguration, session: PostgresConfiguration) {
+    let pool = PostgresConfiguration(
+        conninfo: conninfo,
+        maxConnections: config.databasePoolSize,
+        acquireTimeout: config.databaseAcquireTimeout,
+        usePreparedStatements: config.usePreparedStatements
+    )
+    var session = pool
+    if config.databaseURL != nil, let direct = config.databaseDirectURL { session.conninfo = direct }
+    return (pool, session)
 }
 
 /// Starts (creating on first run) the private cluster; initdb and pg_ctl block,

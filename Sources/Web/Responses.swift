@@ -35,9 +35,13 @@ enum Respond {
     static let maxBody = 64 * 1024
 
     static func form(_ request: Request) async throws -> [String: String] {
-        let buffer = try await request.body.collect(upTo: maxBody)
+        parseForm(String(buffer: try await request.body.collect(upTo: maxBody)))
+    }
+
+    /// application/x-www-form-urlencoded; a malformed escape gives an empty value, never an error.
+    static func parseForm(_ body: String) -> [String: String] {
         var fields: [String: String] = [:]
-        for pair in String(buffer: buffer).split(separator: "&") {
+        for pair in body.split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).replacingOccurrences(of: "+", with: " ") }
             guard let name = parts.first?.removingPercentEncoding else { continue }
             fields[name] = (parts.count > 1 ? parts[1] : "").removingPercentEncoding ?? ""

@@ -34,8 +34,12 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Runs a one-shot command on the configured database. A user's mistake
     /// (an unknown store, a bad file) prints one readable line, not a trace.
+    /// One-shot commands migrate first, and the migrator's advisory lock needs a
+    /// session of its own: they use CRENEAU_DB_DIRECT_URL when it is set (and no
+    /// --database-url is given), never a pooler in transaction mode.
     func withPool(_ body: (PostgresPool, AppConfig, Logger) async throws -> Void) async throws {
         var config = AppConfig.fromEnvironment()
+        if databaseURL == nil, let direct = config.databaseDirectURL { config.databaseURL = direct }
         apply(to: &config)
         // A one-shot command prints its result; its logs only speak up for problems unless asked.
         if ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil { config.logLevel = .warning }

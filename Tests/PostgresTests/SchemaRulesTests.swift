@@ -61,6 +61,50 @@ struct SchemaRulesTests {
         return (checked, violations.sorted())
     }
 
+    /// Unique keys of store-scoped tables without store_id: lookups that start from a link
+    /// leaving the system (a poster's scan code, an order's confirmation link, a basket
+    /// token). deploy/SCALING.md says how each is routed on a sharded deployment (Citus
+    /// requires store_id in every unique key of a distributed table); a new one must be
+    /// added there and here, deliberately. `stores(slug)` is the store directory itself
+    /// (slug to store_id, a reference table when sharded).
+    static let storeFreeLookupKeys: Set<String> = ["baskets(token_hash)", "orders(link_hash)", "shelf_items(code)", "stores(slug)"]
+
+    static func uniqueKeysWithoutStore(_ pool: PostgresPool) async throws -> (checked: Int, keys: [String]) {
+        let rows = try await pool.query("""
+            SELECT c.relname AS table_name, string_agg(coalesce(a.attname, 'expression'), ',' ORDER BY k.ord) AS columns,
+                   bool_or(a.attname = 'store_id') AS has_store
+            FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indrelid AND c.relkind = 'r'
+            JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+            CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+            LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+            WHERE i.indisunique AND NOT i.indisprimary
+            GROUP BY i.indexrelid, c.relname
+            """)
+        var checked = 0
+        var keys: [String] = []
+        for row in rows {
+            let table = try row.decode(String.self, "table_name")
+            guard !globalTables.contains(table) else { continue }
+            checked += 1
+            if !(try row.decode(Bool?.self, "has_store") ?? false) {
+                keys.append("\(table)(\(try row.decode(String.self, "columns")))")
+            }
+        }
+        return (checked, keys.sorted())
+    }
+
+    @Test("unique keys of store-scoped tables carry store_id, except the store-free lookups of deploy/SCALING.md")
+    func uniqueKeysCarryStore() async throws {
+        try await TestDatabase.withSchema { db in
+            let unique = try await Self.uniqueKeysWithoutStore(db.pool)
+            #expect(Set(unique.keys) == Self.storeFreeLookupKeys)
+            #expect(unique.checked >= 8)
+            try await db.pool.query("CREATE UNIQUE INDEX slots_by_start ON slots (starts_at)")
+            #expect(try await Self.uniqueKeysWithoutStore(db.pool).keys.contains("slots(starts_at)"))
+        }
+    }
+
     @Test("every store-scoped table leads its primary key with store_id, and every foreign key between them carries it")
     func repositorySchemaFollowsTheRule() async throws {
         try await TestDatabase.withSchema { db in
