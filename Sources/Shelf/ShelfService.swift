@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Postgres
+import Synchronization
 
 /// A store as the other modules need it.
 public struct Store: Sendable, Codable, Equatable {
@@ -42,10 +43,35 @@ public enum ShelfError: DomainError, Equatable {
     }
 }
 
+/// Stores by slug for a few seconds: every customer request names its store in
+/// the URL, and a store's row changes a few times a year. A change (fee, name,
+/// closing) is seen within `lifetime`; an unknown slug is never remembered, so
+/// made-up URLs cannot fill it.
+final class StoreDirectory: Sendable {
+    static let lifetime: TimeInterval = 5
+    static let capacity = 10_000
+    private let entries = Mutex<[String: (store: Store, until: Date)]>([:])
+
+    func store(slug: String, now: Date = Date()) -> Store? {
+        entries.withLock { entries in
+            guard let entry = entries[slug], entry.until > now else { return nil }
+            return entry.store
+        }
+    }
+
+    func remember(_ store: Store, now: Date = Date()) {
+        entries.withLock { entries in
+            if entries.count >= Self.capacity { entries.removeAll(keepingCapacity: true) }
+            entries[store.slug] = (store, now.addingTimeInterval(Self.lifetime))
+        }
+    }
+}
+
 /// Stores, catalog and virtual shelves.
 public struct ShelfService: Sendable {
     let pool: PostgresPool
     public let publicBaseURL: String
+    let directory = StoreDirectory()
 
     public init(pool: PostgresPool, publicBaseURL: String) {
         self.pool = pool
@@ -53,11 +79,14 @@ public struct ShelfService: Sendable {
         self.publicBaseURL = publicBaseURL.hasSuffix("/") ? String(publicBaseURL.dropLast()) : publicBaseURL
     }
 
-    /// The store a URL names; unknown slugs are a 404.
+    /// The store a URL names (as it was at most `StoreDirectory.lifetime` ago); unknown slugs are a 404.
     public func store(slug: String) async throws -> Store {
+        if let known = directory.store(slug: slug) { return known }
         let rows = try await pool.query("SELECT \(Store.columns) FROM stores WHERE slug = \(slug)")
         guard let row = rows.first else { throw ShelfError.unknownStore(slug) }
-        return try Store(row: row)
+        let store = try Store(row: row)
+        directory.remember(store)
+        return store
     }
 
     public func stores() async throws -> [Store] {
