@@ -21,17 +21,7 @@ import TestSupport
 /// a 4xx, never a 5xx.
 @Suite("Fuzzing the parsers of untrusted input")
 struct FuzzTests {
-    /// SplitMix64: small, fast, and the same sequence everywhere for one seed.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Random = SeededGenerator
 
     static let seed: UInt64 = 0xC0FFEE_2026
     static let odd: [String] = ["\0", "\u{FEFF}", "\u{202E}", "é", "é", "🧺", "\r\n", "\t", "%", "%0", "%zz", "+", "&", "=", ",", "\"", "'", ";", "\\", "\n"]
