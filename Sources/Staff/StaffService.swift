@@ -249,17 +249,24 @@ public struct StaffService: Sendable {
 
     /// The session a cookie's token stands for, if it is still valid (not idle
     /// past the limit, not past its absolute end, its account not disabled);
-    /// using it marks it seen.
+    /// using it marks it seen — at most once a minute, so that the requests of a
+    /// busy console read their session without a write (and its WAL flush) each.
     public func session(token: String) async throws -> StaffSession? {
         guard !token.isEmpty, token.count <= 100 else { return nil }
         let idle = Double(sessionPolicy.idle.components.seconds)
         guard let row = try await pool.query("""
-            UPDATE staff_sessions s SET last_seen_at = now()
-            FROM staff st
-            WHERE s.token_hash = sha256(convert_to(\(token), 'UTF8')) AND st.staff_id = s.staff_id
-              AND NOT st.disabled AND s.expires_at > now()
-              AND s.last_seen_at > now() - make_interval(secs => \(idle))
-            RETURNING st.staff_id, st.email, st.display_name, st.is_admin, s.csrf_token
+            WITH found AS (
+                SELECT s.token_hash, s.last_seen_at, st.staff_id, st.email, st.display_name, st.is_admin, s.csrf_token
+                  FROM staff_sessions s JOIN staff st ON st.staff_id = s.staff_id
+                 WHERE s.token_hash = sha256(convert_to(\(token), 'UTF8'))
+                   AND NOT st.disabled AND s.expires_at > now()
+                   AND s.last_seen_at > now() - make_interval(secs => \(idle))
+            ), seen AS (
+                UPDATE staff_sessions s SET last_seen_at = now()
+                  FROM found f
+                 WHERE s.token_hash = f.token_hash AND f.last_seen_at < now() - interval '1 minute'
+            )
+            SELECT staff_id, email, display_name, is_admin, csrf_token FROM found
             """).first else { return nil }
         return StaffSession(staff: try Self.member(row), csrfToken: try row.decode(String.self, "csrf_token"))
     }

@@ -158,6 +158,16 @@ struct StaffServiceTests {
             let idle = try await open()
             try await db.pool.query("UPDATE staff_sessions SET last_seen_at = now() - interval '7 hours 59 minutes' WHERE token_hash = sha256(convert_to(\(idle), 'UTF8'))")
             #expect(try await staff.session(token: idle) != nil, "used within 8 h: still valid, and seen again now")
+            func secondsSinceSeen() async throws -> Double {
+                try await db.pool.query("""
+                    SELECT extract(epoch FROM now() - last_seen_at)::float8 AS s FROM staff_sessions WHERE token_hash = sha256(convert_to(\(idle), 'UTF8'))
+                    """).single().decode(Double.self, "s")
+            }
+            #expect(try await secondsSinceSeen() < 5)
+            // Seen less than a minute ago: read without writing the session again.
+            try await db.pool.query("UPDATE staff_sessions SET last_seen_at = now() - interval '30 seconds' WHERE token_hash = sha256(convert_to(\(idle), 'UTF8'))")
+            #expect(try await staff.session(token: idle) != nil)
+            #expect(try await secondsSinceSeen() >= 30)
             try await db.pool.query("UPDATE staff_sessions SET last_seen_at = now() - interval '8 hours 1 minute' WHERE token_hash = sha256(convert_to(\(idle), 'UTF8'))")
             #expect(try await staff.session(token: idle) == nil)
 
