@@ -147,25 +147,6 @@ public struct StaffService: Sendable {
         }
     }
 
-    /// This person's roles at the store named `storeSlug`; nil when they have
-    /// none there or the store does not exist (the two are not told apart).
-    public func access(for staff: StaffMember, storeSlug: String) async throws -> StoreAccess? {
-        guard let row = try await pool.query("""
-            SELECT s.store_id, s.slug, s.name, s.time_zone,
-                   coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM staff_store_roles r
-                             WHERE r.store_id = s.store_id AND r.staff_id = \(staff.id)), '{}') AS roles
-            FROM stores s WHERE s.slug = \(storeSlug)
-            """).first else { return nil }
-        let roles = staff.isAdmin
-            ? Set(StaffRole.allCases)
-            : Set(try row.decode([String].self, "roles").compactMap(StaffRole.init(rawValue:)))
-        guard !roles.isEmpty else { return nil }
-        return StoreAccess(
-            storeID: try row.decode(Int64.self, "store_id"), slug: try row.decode(String.self, "slug"),
-            name: try row.decode(String.self, "name"), timeZone: try row.decode(String.self, "time_zone"), roles: roles
-        )
-    }
-
     // MARK: Signing in
 
     /// Checks the password and opens a session. Refused with `tooManyAttempts`
@@ -252,6 +233,13 @@ public struct StaffService: Sendable {
     /// using it marks it seen — at most once a minute, so that the requests of a
     /// busy console read their session without a write (and its WAL flush) each.
     public func session(token: String) async throws -> StaffSession? {
+        try await session(token: token, storeSlug: nil)?.session
+    }
+
+    /// The session, and with `storeSlug` what it may do in that store (nil when
+    /// nothing, or no such store: the two are not told apart), in one statement:
+    /// every console request asks both.
+    public func session(token: String, storeSlug: String?) async throws -> (session: StaffSession, store: StoreAccess?)? {
         guard !token.isEmpty, token.count <= 100 else { return nil }
         let idle = Double(sessionPolicy.idle.components.seconds)
         guard let row = try await pool.query("""
@@ -266,9 +254,21 @@ public struct StaffService: Sendable {
                   FROM found f
                  WHERE s.token_hash = f.token_hash AND f.last_seen_at < now() - interval '1 minute'
             )
-            SELECT staff_id, email, display_name, is_admin, csrf_token FROM found
+            SELECT f.staff_id, f.email, f.display_name, f.is_admin, f.csrf_token,
+                   st.store_id, st.slug, st.name AS store_name, st.time_zone,
+                   coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM staff_store_roles r
+                              WHERE r.store_id = st.store_id AND r.staff_id = f.staff_id), '{}') AS roles
+              FROM found f LEFT JOIN stores st ON st.slug = \(storeSlug)
             """).first else { return nil }
-        return StaffSession(staff: try Self.member(row), csrfToken: try row.decode(String.self, "csrf_token"))
+        let member = try Self.member(row)
+        let session = StaffSession(staff: member, csrfToken: try row.decode(String.self, "csrf_token"))
+        guard let storeID = try row.decode(Int64?.self, "store_id") else { return (session, nil) }
+        let roles = member.isAdmin ? Set(StaffRole.allCases) : Set(try row.decode([String].self, "roles").compactMap(StaffRole.init(rawValue:)))
+        guard !roles.isEmpty else { return (session, nil) }
+        return (session, StoreAccess(
+            storeID: storeID, slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "store_name"),
+            timeZone: try row.decode(String.self, "time_zone"), roles: roles
+        ))
     }
 
     /// Signs out: the token stops working at once.

@@ -200,14 +200,20 @@ struct StaffServiceTests {
             try await staff.grant(staffID: picker.id, storeSlug: "store-a", role: .handover)
             await #expect(throws: StaffError.unknownStore) { try await staff.grant(staffID: picker.id, storeSlug: "nowhere", role: .picker) }
             await #expect(throws: StaffError.unknownStaff) { try await staff.grant(staffID: 999, storeSlug: "store-a", role: .picker) }
-            #expect(try await staff.access(for: picker, storeSlug: "store-a")?.roles == [.picker, .handover])
-            #expect(try await staff.access(for: picker, storeSlug: "store-b") == nil)
-            #expect(try await staff.access(for: picker, storeSlug: "nowhere") == nil)
-            #expect(try await staff.access(for: admin, storeSlug: "store-b")?.roles == Set(StaffRole.allCases))
+            let pickerToken = try await staff.signIn(email: "p@example.org", password: "picker password", clientAddress: "x").token
+            let adminToken = try await staff.signIn(email: "admin@example.org", password: "admin password", clientAddress: "x").token
+            func access(_ token: String, _ slug: String) async throws -> StoreAccess? {
+                try await staff.session(token: token, storeSlug: slug)?.store
+            }
+            #expect(try await access(pickerToken, "store-a")?.roles == [.picker, .handover])
+            #expect(try await access(pickerToken, "store-b") == nil)
+            #expect(try await access(pickerToken, "nowhere") == nil)
+            #expect(try await access(adminToken, "store-b")?.roles == Set(StaffRole.allCases))
+            #expect(try await access(adminToken, "nowhere") == nil)
             #expect(try await staff.stores(for: picker).map(\.slug) == ["store-a"])
             #expect(try await staff.stores(for: admin).map(\.slug).sorted() == ["store-a", "store-b"])
             try await staff.revoke(staffID: picker.id, storeSlug: "store-a", role: .handover)
-            #expect(try await staff.access(for: picker, storeSlug: "store-a")?.roles == [.picker])
+            #expect(try await access(pickerToken, "store-a")?.roles == [.picker])
         }
     }
 

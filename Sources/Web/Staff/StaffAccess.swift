@@ -19,6 +19,8 @@ struct StaffAccess: Sendable {
     struct Signed: Sendable {
         var session: StaffSession
         var token: String
+        /// What the session may do in the store the route names, read with the session itself.
+        var store: StoreAccess?
     }
 
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
@@ -104,10 +106,11 @@ struct StaffAccess: Sendable {
     // MARK: Wrappers
 
     /// The valid session the request's cookie stands for, if any.
-    func signed(_ request: Request) async throws -> Signed? {
+    /// With `storeSlug`, also what it may do there, in the same query.
+    func signed(_ request: Request, storeSlug: String? = nil) async throws -> Signed? {
         guard let token = request.cookies[sessionCookieName]?.value, !token.isEmpty,
-              let session = try await service.session(token: token) else { return nil }
-        return Signed(session: session, token: token)
+              let found = try await service.session(token: token, storeSlug: storeSlug) else { return nil }
+        return Signed(session: found.session, token: token, store: found.store)
     }
 
     private func refuseSignedOut(_ request: Request, _ context: AppRequestContext) throws -> Response {
@@ -124,7 +127,8 @@ struct StaffAccess: Sendable {
     func signedIn(_ handler: @escaping @Sendable (Request, AppRequestContext, Signed, [String: String]) async throws -> Response) -> Handler {
         { request, context in
             if request.method == .post { try checkSameOrigin(request, context) }
-            guard let signed = try await signed(request) else { return try refuseSignedOut(request, context) }
+            let slug = context.parameters.get("store").flatMap { $0.count <= 100 ? $0 : nil }
+            guard let signed = try await signed(request, storeSlug: slug) else { return try refuseSignedOut(request, context) }
             var form: [String: String] = [:]
             if request.method == .post {
                 // A page form carries the token as a field; an API call (JSON body) in a header.
@@ -147,10 +151,7 @@ struct StaffAccess: Sendable {
         _ handler: @escaping @Sendable (Request, AppRequestContext, Signed, StoreAccess, [String: String]) async throws -> Response
     ) -> Handler {
         signedIn { request, context, signed, form in
-            guard let slug = context.parameters.get("store"), slug.count <= 100,
-                  let access = try await service.access(for: signed.session.staff, storeSlug: slug),
-                  !access.roles.isDisjoint(with: roles)
-            else {
+            guard let access = signed.store, !access.roles.isDisjoint(with: roles) else {
                 throw Problem(.forbidden, type: "forbidden", title: "Accès refusé", detail: "Vous n’avez pas accès à cette page.")
             }
             return try await handler(request, context, signed, access, form)
