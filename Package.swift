@@ -70,6 +70,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Reports",
+            dependencies: ["Postgres", "Forecast", "Domain", "Slots"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Staff",
             dependencies: [
                 "Postgres", "Domain",
@@ -81,7 +86,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Postgres", "Domain", "Shelf", "Slots", "Orders", "Picking", "Forecast", "Staff",
+                "Postgres", "Domain", "Shelf", "Slots", "Orders", "Picking", "Forecast", "Staff", "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -96,7 +101,7 @@ let package = Package(
                 "Web",
                 "Postgres",
                 "Forecast",
-                "Shelf", "Slots", "Orders", "Staff",
+                "Shelf", "Slots", "Orders", "Staff", "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -132,6 +137,11 @@ let package = Package(
         .testTarget(
             name: "PickingTests",
             dependencies: ["Picking", "Orders", "Slots", "Shelf", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "Slots", "Forecast", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,197 @@
+import Foundation
+import Postgres
+
+public struct PickingDay: Sendable, Codable, Equatable {
+    /// A local day (of the slots the work was for), or "all".
+    public var day: String
+    /// Lines of the tasks picked to the end (picked, substituted or missing: each was handled).
+    public var lines: Int
+    /// Orders made ready (every tote staged).
+    public var ordersReady: Int
+    /// Hours some picker had at least one task claimed and not yet picked (see notes).
+    public var activePickerHours: Double
+    /// Hours of picker shifts on the roster starting that day.
+    public var rosteredPickerHours: Double
+    public var linesPerActiveHour: Double?
+    public var ordersPerActiveHour: Double?
+    public var linesPerRosteredHour: Double?
+}
+
+public struct PickingRates: Sendable, Codable, Equatable {
+    /// "ambient", "chilled" or "frozen".
+    public var zone: String
+    /// Nil for a zone's own row.
+    public var productID: Int64?
+    public var product: String?
+    public var lines: Int
+    public var substituted: Int
+    public var missing: Int
+    public var substitutionRate: Double?
+    public var missingRate: Double?
+}
+
+public struct PickingReport: Report, Equatable {
+    public var range: ReportRange
+    public var total: PickingDay
+    public var days: [PickingDay]
+    public var zones: [PickingRates]
+    /// Most substituted and missing first.
+    public var products: [PickingRates]
+}
+
+extension ReportService {
+    /// Picking productivity and quality for the work due in the range (tasks by their slot start).
+    public func picking(storeID: Int64, range: ReportRange) async throws -> PickingReport {
+        let bounds = try await bounds(storeID: storeID, range)
+        let tz = bounds.timeZone
+        let days = try await rows("""
+            WITH tasks AS (
+                SELECT t.claimed_by, t.claimed_at, t.picked_at, t.task_lines,
+                       to_char(t.due_at AT TIME ZONE \(tz), 'YYYY-MM-DD') AS day
+                  FROM picking_tasks t
+                 WHERE t.store_id = \(storeID) AND t.due_at >= \(bounds.lo) AND t.due_at < \(bounds.hi) AND t.picked_at IS NOT NULL
+            ), marked AS (
+                -- A claim that starts before the same picker's earlier claims have all ended
+                -- continues their stretch: batches are claimed together and picked in one walk.
+                SELECT claimed_by, claimed_at, picked_at,
+                       CASE WHEN claimed_at <= max(picked_at) OVER (PARTITION BY claimed_by ORDER BY claimed_at, picked_at
+                                                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                            THEN 0 ELSE 1 END AS starts_stretch
+                  FROM tasks WHERE picked_at >= claimed_at
+            ), stretches AS (
+                SELECT claimed_by, claimed_at, picked_at,
+                       sum(starts_stretch) OVER (PARTITION BY claimed_by ORDER BY claimed_at, picked_at) AS stretch
+                  FROM marked
+            ), active AS (
+                SELECT to_char(min(claimed_at) AT TIME ZONE \(tz), 'YYYY-MM-DD') AS day,
+                       extract(epoch FROM max(picked_at) - min(claimed_at))::float8 / 3600 AS hours
+                  FROM stretches GROUP BY claimed_by, stretch
+            ), ready AS (
+                SELECT to_char(o.slot_starts_at AT TIME ZONE \(tz), 'YYYY-MM-DD') AS day, count(*)::int AS orders
+                  FROM orders o
+                 WHERE o.store_id = \(storeID) AND o.status <> 'cancelled'
+                   AND o.slot_starts_at >= \(bounds.lo) AND o.slot_starts_at < \(bounds.hi) AND o.ready_at IS NOT NULL
+                 GROUP BY 1
+            ), rostered AS (
+                SELECT to_char(r.starts_at AT TIME ZONE \(tz), 'YYYY-MM-DD') AS day,
+                       sum(extract(epoch FROM r.ends_at - r.starts_at))::float8 / 3600 AS hours
+                  FROM roster_shifts r
+                 WHERE r.store_id = \(storeID) AND r.role = 'picker' AND r.starts_at >= \(bounds.lo) AND r.starts_at < \(bounds.hi)
+                 GROUP BY 1
+            ), lines AS (
+                SELECT day, sum(task_lines)::int AS lines FROM tasks GROUP BY day
+            ), active_days AS (
+                SELECT day, sum(hours) AS hours FROM active GROUP BY day
+            )
+            SELECT d.day, coalesce(l.lines, 0) AS lines, coalesce(r.orders, 0) AS orders,
+                   coalesce(a.hours, 0) AS active_hours, coalesce(ro.hours, 0) AS rostered_hours
+              FROM (SELECT day FROM lines UNION SELECT day FROM ready UNION SELECT day FROM rostered UNION SELECT day FROM active_days) d
+              LEFT JOIN lines l ON l.day = d.day
+              LEFT JOIN ready r ON r.day = d.day
+              LEFT JOIN active_days a ON a.day = d.day
+              LEFT JOIN rostered ro ON ro.day = d.day
+             ORDER BY d.day
+            """).map { row in
+            PickingDay(
+                day: try row.decode(String.self, "day"), lines: try row.decode(Int.self, "lines"), ordersReady: try row.decode(Int.self, "orders"),
+                activePickerHours: try row.decode(Double.self, "active_hours"), rosteredPickerHours: try row.decode(Double.self, "rostered_hours")
+            ).withRates()
+        }
+        let total = PickingDay(
+            day: "all", lines: days.reduce(0) { $0 + $1.lines }, ordersReady: days.reduce(0) { $0 + $1.ordersReady },
+            activePickerHours: days.reduce(0) { $0 + $1.activePickerHours }, rosteredPickerHours: days.reduce(0) { $0 + $1.rosteredPickerHours }
+        ).withRates()
+        let rates = try await rows("""
+            SELECT t.zone, ol.product_id, max(ol.name) AS name, GROUPING(ol.product_id) AS zone_row,
+                   count(*)::int AS lines,
+                   count(*) FILTER (WHERE pl.status = 'substituted')::int AS substituted,
+                   count(*) FILTER (WHERE pl.status = 'missing')::int AS missing
+              FROM picking_tasks t
+              JOIN picking_lines pl ON pl.store_id = t.store_id AND pl.task_id = t.task_id
+              JOIN order_lines ol ON ol.store_id = pl.store_id AND ol.order_id = pl.order_id AND ol.line_no = pl.line_no
+             WHERE t.store_id = \(storeID) AND t.due_at >= \(bounds.lo) AND t.due_at < \(bounds.hi) AND pl.status <> 'pending'
+             GROUP BY GROUPING SETS ((t.zone, ol.product_id), (t.zone))
+            """).map { row in
+            let zoneRow = try row.decode(Int.self, "zone_row") == 1
+            let lines = try row.decode(Int.self, "lines")
+            let substituted = try row.decode(Int.self, "substituted"), missing = try row.decode(Int.self, "missing")
+            return PickingRates(
+                zone: try row.decode(String.self, "zone"),
+                productID: zoneRow ? nil : try row.decode(Int64.self, "product_id"), product: zoneRow ? nil : try row.decode(String.self, "name"),
+                lines: lines, substituted: substituted, missing: missing,
+                substitutionRate: ratio(substituted, lines), missingRate: ratio(missing, lines)
+            )
+        }
+        let zoneOrder = ["ambient": 0, "chilled": 1, "frozen": 2]
+        return PickingReport(
+            range: range, total: total, days: days,
+            zones: rates.filter { $0.productID == nil }.sorted { zoneOrder[$0.zone] ?? 3 < zoneOrder[$1.zone] ?? 3 },
+            products: rates.filter { $0.productID != nil }.sorted {
+                ($0.substituted + $0.missing, $0.lines, $1.product ?? "") > ($1.substituted + $1.missing, $1.lines, $0.product ?? "")
+            }
+        )
+    }
+}
+
+extension PickingDay {
+    func withRates() -> PickingDay {
+        var day = self
+        day.linesPerActiveHour = ratio(Double(lines), activePickerHours)
+        day.ordersPerActiveHour = ratio(Double(ordersReady), activePickerHours)
+        day.linesPerRosteredHour = ratio(Double(lines), rosteredPickerHours)
+        return day
+    }
+}
+
+extension PickingReport {
+    public var notes: [String] {
+        [
+            "Heures de préparateur actives : pour chaque préparateur, la réunion des intervalles prise en charge → dernier article traité de ses bacs "
+                + "(des bacs pris ensemble ne comptent qu’une fois) ; l’attente entre deux bacs n’y est pas. "
+                + "Heures au planning : durée des services « préparation » commençant ce jour-là, attente comprise.",
+            "Lignes : lignes des bacs terminés (prises, remplacées ou manquantes). Commandes : commandes prêtes (tous bacs déposés). "
+                + "Jour : celui du créneau des commandes. Taux de remplacement et de manquants : sur les lignes traitées.",
+        ]
+    }
+
+    static let rateColumns = [("lines", "Lignes"), ("substituted", "Remplacées"), ("missing", "Manquantes"),
+                              ("substitution_rate", "Taux remplacement"), ("missing_rate", "Taux manquant")]
+
+    static func rateCells(_ rates: PickingRates) -> [String] {
+        [Cell.int(rates.lines), Cell.int(rates.substituted), Cell.int(rates.missing), Cell.share(rates.substitutionRate), Cell.share(rates.missingRate)]
+    }
+
+    public var tables: [ReportTable] {
+        [
+            ReportTable("days", "Par jour", [("day", "Jour"), ("lines", "Lignes"), ("orders_ready", "Commandes prêtes"),
+                                             ("active_picker_hours", "Heures actives"), ("rostered_picker_hours", "Heures au planning"),
+                                             ("lines_per_active_hour", "Lignes / heure active"), ("orders_per_active_hour", "Commandes / heure active"),
+                                             ("lines_per_rostered_hour", "Lignes / heure au planning")],
+                        rows: (days + [total]).map { [$0.day, Cell.int($0.lines), Cell.int($0.ordersReady), Cell.number($0.activePickerHours),
+                                                      Cell.number($0.rosteredPickerHours), Cell.number($0.linesPerActiveHour, places: 1),
+                                                      Cell.number($0.ordersPerActiveHour), Cell.number($0.linesPerRosteredHour, places: 1)] }),
+            ReportTable("zones", "Par zone", [("zone", "Zone")] + Self.rateColumns, rows: zones.map { [$0.zone] + Self.rateCells($0) }),
+            ReportTable("products", "Par produit", [("zone", "Zone"), ("product_id", "N°"), ("product", "Produit")] + Self.rateColumns,
+                        rows: products.map { [$0.zone, $0.productID.map(String.init) ?? "", $0.product ?? ""] + Self.rateCells($0) }),
+        ]
+    }
+
+    public var charts: [String] {
+        [
+            Chart.bars(
+                id: "chart-picking-days", title: "Lignes préparées par heure de préparateur, par jour",
+                description: "Pour chaque jour : lignes par heure active (bacs en main) et par heure au planning.",
+                labels: days.map(\.day),
+                series: [Chart.Series(name: "par heure active", colour: "#2e7d32", values: days.map(\.linesPerActiveHour)),
+                         Chart.Series(name: "par heure au planning", colour: "#a5d6a7", values: days.map(\.linesPerRosteredHour))]
+            ),
+            Chart.bars(
+                id: "chart-picking-zones", title: "Remplacements et manquants par zone (part des lignes)",
+                description: "Pour chaque zone de température : part des lignes remplacées et part des lignes manquantes.",
+                labels: zones.map(\.zone),
+                series: [Chart.Series(name: "remplacées", colour: "#f9a825", values: zones.map(\.substitutionRate)),
+                         Chart.Series(name: "manquantes", colour: "#c62828", values: zones.map(\.missingRate))]
+            ),
+        ]
+    }
+}
