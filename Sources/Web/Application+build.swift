@@ -5,6 +5,7 @@ import NIOPosix
 import Orders
 import Picking
 import Postgres
+import Reports
 import Shelf
 import NIOCore
 import Slots
@@ -34,6 +35,7 @@ public struct AppDependencies: Sendable {
     public let picking: PickingService
     public let shelves: ShelfService
     public let staff: StaffService
+    public let reports: ReportService
 }
 
 extension AppDependencies {
@@ -49,7 +51,8 @@ extension AppDependencies {
             orders: OrderService(pool: pool, slots: slots, logger: logger),
             picking: PickingService(pool: pool, slots: slots, logger: logger, claimTimeout: config.claimTimeout),
             shelves: ShelfService(pool: pool, publicBaseURL: config.publicBaseURL),
-            staff: StaffService(pool: pool, logger: logger, bcryptCost: config.bcryptCost)
+            staff: StaffService(pool: pool, logger: logger, bcryptCost: config.bcryptCost),
+            reports: ReportService(pool: pool, slots: slots)
         )
     }
 
@@ -130,5 +133,6 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestCon
     addIntakeRoutes(to: router, dependencies)
     addStaffRoutes(to: router, dependencies)
     addConsoleRoutes(to: router, dependencies)
+    addReportRoutes(to: router, dependencies)
     return router
 }
