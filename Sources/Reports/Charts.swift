@@ -59,7 +59,7 @@ enum Chart {
     }
 
     /// At most `count` labels evenly spread over `total` positions.
-    static func labelStride(_ total: Int, count: Int) -> Int { max(1, Int((Double(total) / Double(count)).rounded(.up))) }
+    static func labelStride(_ total: Int, count: Int) -> Int { max(1, Int((Double(total) / Double(max(1, count))).rounded(.up))) }
 
     static func valueAxis(left: Double, top: Double, width: Double, height: Double, top max: Double) -> String {
         (0...4).map { step -> String in

@@ -44,10 +44,10 @@ extension ReportService {
     public func picking(storeID: Int64, range: ReportRange) async throws -> PickingReport {
         let bounds = try await bounds(storeID: storeID, range)
         let tz = bounds.timeZone
-        let days = try await rows("""
+        // The two statements are independent: they run side by side on two connections.
+        async let dayRows = rows("""
             WITH tasks AS (
-                SELECT t.claimed_by, t.claimed_at, t.picked_at, t.task_lines,
-                       to_char(t.due_at AT TIME ZONE \(tz), 'YYYY-MM-DD') AS day
+                SELECT t.claimed_by, t.claimed_at, t.picked_at, t.task_lines, (t.due_at AT TIME ZONE \(tz))::date AS day
                   FROM picking_tasks t
                  WHERE t.store_id = \(storeID) AND t.due_at >= \(bounds.lo) AND t.due_at < \(bounds.hi) AND t.picked_at IS NOT NULL
             ), marked AS (
@@ -63,17 +63,17 @@ extension ReportService {
                        sum(starts_stretch) OVER (PARTITION BY claimed_by ORDER BY claimed_at, picked_at) AS stretch
                   FROM marked
             ), active AS (
-                SELECT to_char(min(claimed_at) AT TIME ZONE \(tz), 'YYYY-MM-DD') AS day,
+                SELECT (min(claimed_at) AT TIME ZONE \(tz))::date AS day,
                        extract(epoch FROM max(picked_at) - min(claimed_at))::float8 / 3600 AS hours
                   FROM stretches GROUP BY claimed_by, stretch
             ), ready AS (
-                SELECT to_char(o.slot_starts_at AT TIME ZONE \(tz), 'YYYY-MM-DD') AS day, count(*)::int AS orders
+                SELECT (o.slot_starts_at AT TIME ZONE \(tz))::date AS day, count(*)::int AS orders
                   FROM orders o
                  WHERE o.store_id = \(storeID) AND o.status <> 'cancelled'
                    AND o.slot_starts_at >= \(bounds.lo) AND o.slot_starts_at < \(bounds.hi) AND o.ready_at IS NOT NULL
                  GROUP BY 1
             ), rostered AS (
-                SELECT to_char(r.starts_at AT TIME ZONE \(tz), 'YYYY-MM-DD') AS day,
+                SELECT (r.starts_at AT TIME ZONE \(tz))::date AS day,
                        sum(extract(epoch FROM r.ends_at - r.starts_at))::float8 / 3600 AS hours
                   FROM roster_shifts r
                  WHERE r.store_id = \(storeID) AND r.role = 'picker' AND r.starts_at >= \(bounds.lo) AND r.starts_at < \(bounds.hi)
@@ -83,7 +83,7 @@ extension ReportService {
             ), active_days AS (
                 SELECT day, sum(hours) AS hours FROM active GROUP BY day
             )
-            SELECT d.day, coalesce(l.lines, 0) AS lines, coalesce(r.orders, 0) AS orders,
+            SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(l.lines, 0) AS lines, coalesce(r.orders, 0) AS orders,
                    coalesce(a.hours, 0) AS active_hours, coalesce(ro.hours, 0) AS rostered_hours
               FROM (SELECT day FROM lines UNION SELECT day FROM ready UNION SELECT day FROM rostered UNION SELECT day FROM active_days) d
               LEFT JOIN lines l ON l.day = d.day
@@ -91,45 +91,74 @@ extension ReportService {
               LEFT JOIN active_days a ON a.day = d.day
               LEFT JOIN rostered ro ON ro.day = d.day
              ORDER BY d.day
-            """).map { row in
+            """)
+        // Lines per product are those of the orders made ready (every line of them was handled),
+        // read in one pass with the few replaced or missing ones (from the partial index of
+        // picking_lines) beside them; a product has one zone, so zones are sums of products.
+        async let productRows = rows("""
+            WITH ready AS (
+                SELECT o.order_id FROM orders o
+                 WHERE o.store_id = \(storeID) AND o.status <> 'cancelled'
+                   AND o.slot_starts_at >= \(bounds.lo) AND o.slot_starts_at < \(bounds.hi) AND o.ready_at IS NOT NULL
+            ), trouble AS (
+                -- A line is handled after its order was placed, at most a slot horizon (60 days,
+                -- slot_templates) before its slot: that bounds the index range read.
+                SELECT pl.order_id, pl.line_no, pl.status FROM picking_lines pl
+                 WHERE pl.store_id = \(storeID) AND pl.status IN ('substituted', 'missing')
+                   AND pl.done_at >= \(bounds.lo) - interval '61 days' AND pl.done_at < \(bounds.hi)
+            ), handled AS (
+                SELECT ol.temperature_zone AS zone, ol.product_id, count(*)::int AS lines,
+                       count(*) FILTER (WHERE t.status = 'substituted')::int AS substituted,
+                       count(*) FILTER (WHERE t.status = 'missing')::int AS missing
+                  FROM ready r
+                  JOIN order_lines ol ON ol.store_id = \(storeID) AND ol.order_id = r.order_id
+                  LEFT JOIN trouble t ON t.order_id = ol.order_id AND t.line_no = ol.line_no
+                 GROUP BY ol.temperature_zone, ol.product_id
+            )
+            SELECT h.zone, h.product_id, p.name, h.lines, h.substituted, h.missing
+              FROM handled h JOIN products p ON p.product_id = h.product_id
+            """)
+        let days = try await dayRows.map { row in
             PickingDay(
                 day: try row.decode(String.self, "day"), lines: try row.decode(Int.self, "lines"), ordersReady: try row.decode(Int.self, "orders"),
                 activePickerHours: try row.decode(Double.self, "active_hours"), rosteredPickerHours: try row.decode(Double.self, "rostered_hours")
+            ).withRates()
+        }
+        let products = try await productRows.map { row in
+            PickingRates(
+                zone: try row.decode(String.self, "zone"), productID: try row.decode(Int64.self, "product_id"), product: try row.decode(String.self, "name"),
+                lines: try row.decode(Int.self, "lines"), substituted: try row.decode(Int.self, "substituted"), missing: try row.decode(Int.self, "missing")
             ).withRates()
         }
         let total = PickingDay(
             day: "all", lines: days.reduce(0) { $0 + $1.lines }, ordersReady: days.reduce(0) { $0 + $1.ordersReady },
             activePickerHours: days.reduce(0) { $0 + $1.activePickerHours }, rosteredPickerHours: days.reduce(0) { $0 + $1.rosteredPickerHours }
         ).withRates()
-        let rates = try await rows("""
-            SELECT t.zone, ol.product_id, max(ol.name) AS name, GROUPING(ol.product_id) AS zone_row,
-                   count(*)::int AS lines,
-                   count(*) FILTER (WHERE pl.status = 'substituted')::int AS substituted,
-                   count(*) FILTER (WHERE pl.status = 'missing')::int AS missing
-              FROM picking_tasks t
-              JOIN picking_lines pl ON pl.store_id = t.store_id AND pl.task_id = t.task_id
-              JOIN order_lines ol ON ol.store_id = pl.store_id AND ol.order_id = pl.order_id AND ol.line_no = pl.line_no
-             WHERE t.store_id = \(storeID) AND t.due_at >= \(bounds.lo) AND t.due_at < \(bounds.hi) AND pl.status <> 'pending'
-             GROUP BY GROUPING SETS ((t.zone, ol.product_id), (t.zone))
-            """).map { row in
-            let zoneRow = try row.decode(Int.self, "zone_row") == 1
-            let lines = try row.decode(Int.self, "lines")
-            let substituted = try row.decode(Int.self, "substituted"), missing = try row.decode(Int.self, "missing")
-            return PickingRates(
-                zone: try row.decode(String.self, "zone"),
-                productID: zoneRow ? nil : try row.decode(Int64.self, "product_id"), product: zoneRow ? nil : try row.decode(String.self, "name"),
-                lines: lines, substituted: substituted, missing: missing,
-                substitutionRate: ratio(substituted, lines), missingRate: ratio(missing, lines)
-            )
+        var zones: [String: PickingRates] = [:]
+        for product in products {
+            var zone = zones[product.zone] ?? PickingRates(zone: product.zone, lines: 0, substituted: 0, missing: 0)
+            zone.lines += product.lines
+            zone.substituted += product.substituted
+            zone.missing += product.missing
+            zones[product.zone] = zone.withRates()
         }
         let zoneOrder = ["ambient": 0, "chilled": 1, "frozen": 2]
         return PickingReport(
             range: range, total: total, days: days,
-            zones: rates.filter { $0.productID == nil }.sorted { zoneOrder[$0.zone] ?? 3 < zoneOrder[$1.zone] ?? 3 },
-            products: rates.filter { $0.productID != nil }.sorted {
+            zones: zones.values.sorted { zoneOrder[$0.zone] ?? 3 < zoneOrder[$1.zone] ?? 3 },
+            products: products.sorted {
                 ($0.substituted + $0.missing, $0.lines, $1.product ?? "") > ($1.substituted + $1.missing, $1.lines, $0.product ?? "")
             }
         )
+    }
+}
+
+extension PickingRates {
+    func withRates() -> PickingRates {
+        var rates = self
+        rates.substitutionRate = ratio(substituted, lines)
+        rates.missingRate = ratio(missing, lines)
+        return rates
     }
 }
 
@@ -150,7 +179,8 @@ extension PickingReport {
                 + "(des bacs pris ensemble ne comptent qu’une fois) ; l’attente entre deux bacs n’y est pas. "
                 + "Heures au planning : durée des services « préparation » commençant ce jour-là, attente comprise.",
             "Lignes : lignes des bacs terminés (prises, remplacées ou manquantes). Commandes : commandes prêtes (tous bacs déposés). "
-                + "Jour : celui du créneau des commandes. Taux de remplacement et de manquants : sur les lignes traitées.",
+                + "Jour : celui du créneau des commandes. Taux de remplacement et de manquants, par zone et par produit : "
+                + "sur les lignes des commandes prêtes (toutes traitées).",
         ]
     }
 

@@ -37,59 +37,66 @@ extension ReportService {
     /// totals over the range: baskets (or orders) holding the product ÷ scans of the product.
     public func posters(storeID: Int64, range: ReportRange) async throws -> PostersReport {
         let bounds = try await bounds(storeID: storeID, range)
-        let contents: SQL = """
-            scanned AS (
+        // One statement, so the basket and order lines of the range are read once for both
+        // tables; only lines of products on a poster are kept. A product appears at most once
+        // in a basket and in an order (their keys), so counting lines per product counts
+        // baskets and orders; per poster, several of its products may share one, hence DISTINCT.
+        let rows = try await rows("""
+            WITH scanned AS (
                 SELECT shelf_id, product_id, count(*)::int AS scans FROM scans
                  WHERE store_id = \(storeID) AND scanned_at >= \(bounds.lo) AND scanned_at < \(bounds.hi)
                  GROUP BY shelf_id, product_id
+            ), on_posters AS (
+                SELECT shelf_id, product_id FROM shelf_items WHERE store_id = \(storeID)
+                UNION SELECT shelf_id, product_id FROM scanned
             ), basketed AS (
                 SELECT bl.product_id, bl.basket_id AS id
                   FROM baskets b JOIN basket_lines bl ON bl.store_id = b.store_id AND bl.basket_id = b.basket_id
                  WHERE b.store_id = \(storeID) AND b.created_at >= \(bounds.lo) AND b.created_at < \(bounds.hi)
+                   AND bl.product_id IN (SELECT product_id FROM on_posters)
             ), ordered AS (
                 SELECT ol.product_id, ol.order_id AS id
                   FROM orders o JOIN order_lines ol ON ol.store_id = o.store_id AND ol.order_id = o.order_id
                  WHERE o.store_id = \(storeID) AND o.status <> 'cancelled' AND o.placed_at >= \(bounds.lo) AND o.placed_at < \(bounds.hi)
-            ), on_posters AS (
-                SELECT si.shelf_id, si.product_id FROM shelf_items si WHERE si.store_id = \(storeID)
-                UNION SELECT shelf_id, product_id FROM scanned
+                   AND ol.product_id IN (SELECT product_id FROM on_posters)
+            ), by_product AS (
+                SELECT p.product_id, coalesce(s.scans, 0) AS scans, coalesce(b.lines, 0) AS baskets, coalesce(o.lines, 0) AS orders
+                  FROM (SELECT DISTINCT product_id FROM on_posters) p
+                  LEFT JOIN (SELECT product_id, sum(scans)::int AS scans FROM scanned GROUP BY product_id) s ON s.product_id = p.product_id
+                  LEFT JOIN (SELECT product_id, count(*)::int AS lines FROM basketed GROUP BY product_id) b ON b.product_id = p.product_id
+                  LEFT JOIN (SELECT product_id, count(*)::int AS lines FROM ordered GROUP BY product_id) o ON o.product_id = p.product_id
             )
-            """
-        let posters = try await rows("""
-            WITH \(contents)
-            SELECT sh.shelf_id, sh.title, sh.location,
-                   (SELECT coalesce(sum(scans), 0) FROM scanned s WHERE s.shelf_id = sh.shelf_id)::int AS scans,
-                   (SELECT count(DISTINCT b.id) FROM basketed b JOIN on_posters p ON p.product_id = b.product_id WHERE p.shelf_id = sh.shelf_id)::int AS baskets,
-                   (SELECT count(DISTINCT o.id) FROM ordered o JOIN on_posters p ON p.product_id = o.product_id WHERE p.shelf_id = sh.shelf_id)::int AS orders
-              FROM shelves sh
-             WHERE sh.store_id = \(storeID) AND sh.shelf_id IN (SELECT shelf_id FROM on_posters)
-             ORDER BY 4 DESC, sh.title
-            """).map { row in
-            let scans = try row.decode(Int.self, "scans"), baskets = try row.decode(Int.self, "baskets"), orders = try row.decode(Int.self, "orders")
-            return PosterConversion(
-                shelfID: try row.decode(Int64.self, "shelf_id"), poster: try row.decode(String.self, "title"),
-                location: try row.decode(String.self, "location"), scans: scans, baskets: baskets, orders: orders,
-                scanToBasket: ratio(baskets, scans), scanToOrder: ratio(orders, scans)
-            )
-        }
-        let products = try await rows("""
-            WITH \(contents), poster_products AS (SELECT DISTINCT product_id FROM on_posters)
-            SELECT p.product_id, pr.name,
-                   (SELECT coalesce(sum(scans), 0) FROM scanned s WHERE s.product_id = p.product_id)::int AS scans,
+            SELECT 'poster' AS kind, sh.shelf_id AS id, sh.title AS label, sh.location,
+                   coalesce((SELECT sum(scans) FROM scanned s WHERE s.shelf_id = sh.shelf_id), 0)::int AS scans,
                    coalesce(b.baskets, 0) AS baskets, coalesce(o.orders, 0) AS orders
-              FROM poster_products p
-              JOIN products pr ON pr.product_id = p.product_id
-              LEFT JOIN (SELECT product_id, count(DISTINCT id)::int AS baskets FROM basketed GROUP BY product_id) b ON b.product_id = p.product_id
-              LEFT JOIN (SELECT product_id, count(DISTINCT id)::int AS orders FROM ordered GROUP BY product_id) o ON o.product_id = p.product_id
-             ORDER BY 3 DESC, pr.name
-            """).map { row in
+              FROM shelves sh
+              LEFT JOIN (SELECT p.shelf_id, count(DISTINCT b.id)::int AS baskets
+                           FROM basketed b JOIN on_posters p ON p.product_id = b.product_id GROUP BY p.shelf_id) b ON b.shelf_id = sh.shelf_id
+              LEFT JOIN (SELECT p.shelf_id, count(DISTINCT o.id)::int AS orders
+                           FROM ordered o JOIN on_posters p ON p.product_id = o.product_id GROUP BY p.shelf_id) o ON o.shelf_id = sh.shelf_id
+             WHERE sh.store_id = \(storeID) AND sh.shelf_id IN (SELECT shelf_id FROM on_posters)
+            UNION ALL
+            SELECT 'product', bp.product_id, pr.name, '', bp.scans, bp.baskets, bp.orders
+              FROM by_product bp JOIN products pr ON pr.product_id = bp.product_id
+             ORDER BY 1 DESC, 5 DESC, 3
+            """)
+        var report = PostersReport(range: range, posters: [], products: [])
+        for row in rows {
+            let id = try row.decode(Int64.self, "id"), label = try row.decode(String.self, "label")
             let scans = try row.decode(Int.self, "scans"), baskets = try row.decode(Int.self, "baskets"), orders = try row.decode(Int.self, "orders")
-            return ProductConversion(
-                productID: try row.decode(Int64.self, "product_id"), product: try row.decode(String.self, "name"),
-                scans: scans, baskets: baskets, orders: orders, scanToBasket: ratio(baskets, scans), scanToOrder: ratio(orders, scans)
-            )
+            if try row.decode(String.self, "kind") == "poster" {
+                report.posters.append(PosterConversion(
+                    shelfID: id, poster: label, location: try row.decode(String.self, "location"), scans: scans, baskets: baskets, orders: orders,
+                    scanToBasket: ratio(baskets, scans), scanToOrder: ratio(orders, scans)
+                ))
+            } else {
+                report.products.append(ProductConversion(
+                    productID: id, product: label, scans: scans, baskets: baskets, orders: orders,
+                    scanToBasket: ratio(baskets, scans), scanToOrder: ratio(orders, scans)
+                ))
+            }
         }
-        return PostersReport(range: range, posters: posters, products: products)
+        return report
     }
 }
 

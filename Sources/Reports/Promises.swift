@@ -48,8 +48,8 @@ extension ReportService {
         let bounds = try await bounds(storeID: storeID, range)
         let judged: SQL = """
             SELECT o.order_number, o.slot_starts_at, o.ready_at,
-                   to_char(o.slot_starts_at AT TIME ZONE \(bounds.timeZone), 'YYYY-MM-DD') AS day,
-                   to_char(o.slot_starts_at AT TIME ZONE \(bounds.timeZone), 'HH24:MI') AS slot,
+                   (o.slot_starts_at AT TIME ZONE \(bounds.timeZone))::date AS day,
+                   (o.slot_starts_at AT TIME ZONE \(bounds.timeZone))::time AS slot,
                    o.ready_at IS NOT NULL AND o.ready_at <= o.slot_starts_at AS ready_on_time,
                    sb.actual_wait_minutes::float8 AS wait, sb.promised_wait_minutes::float8 AS promised
               FROM orders o
@@ -57,9 +57,10 @@ extension ReportService {
              WHERE o.store_id = \(storeID) AND o.status <> 'cancelled'
                AND o.slot_starts_at >= \(bounds.lo) AND o.slot_starts_at < \(min(bounds.hi, now))
             """
-        let tallies = try await rows("""
+        // The tallies and the late list are independent: they run side by side on two connections.
+        async let tallies = rows("""
             WITH judged AS (\(judged))
-            SELECT CASE WHEN GROUPING(day) = 0 THEN day WHEN GROUPING(slot) = 0 THEN slot ELSE 'all' END AS key,
+            SELECT CASE WHEN GROUPING(day) = 0 THEN to_char(day, 'YYYY-MM-DD') WHEN GROUPING(slot) = 0 THEN to_char(slot, 'HH24:MI') ELSE 'all' END AS key,
                    GROUPING(day) AS not_by_day, GROUPING(slot) AS not_by_slot,
                    count(*)::int AS orders, count(*) FILTER (WHERE ready_on_time)::int AS ready_on_time,
                    count(wait)::int AS handovers, count(*) FILTER (WHERE wait <= promised)::int AS waits_kept
@@ -67,11 +68,21 @@ extension ReportService {
              GROUP BY GROUPING SETS ((day), (slot), ())
              ORDER BY 2, 3, 1
             """)
+        async let late = rows("""
+            WITH judged AS (\(judged))
+            SELECT order_number, to_char(day, 'YYYY-MM-DD') AS day, to_char(slot, 'HH24:MI') AS slot, wait, promised,
+                   CASE WHEN NOT ready_on_time THEN extract(epoch FROM coalesce(ready_at, \(now)) - slot_starts_at)::float8 / 60 END AS ready_late,
+                   count(*) OVER ()::int AS late_count
+              FROM judged
+             WHERE NOT ready_on_time OR wait > promised
+             ORDER BY slot_starts_at, order_number
+             LIMIT \(Self.lateListLimit)
+            """)
         var report = PromisesReport(
             range: range, total: PromiseTally(key: "all", orders: 0, readyOnTime: 0, handovers: 0, waitsKept: 0),
             days: [], slots: [], late: [], lateCount: 0
         )
-        for row in tallies {
+        for row in try await tallies {
             let orders = try row.decode(Int.self, "orders"), ready = try row.decode(Int.self, "ready_on_time")
             let handovers = try row.decode(Int.self, "handovers"), kept = try row.decode(Int.self, "waits_kept")
             let tally = PromiseTally(
@@ -84,17 +95,7 @@ extension ReportService {
             default: report.total = tally
             }
         }
-        let late = try await rows("""
-            WITH judged AS (\(judged))
-            SELECT order_number, day, slot, wait, promised,
-                   CASE WHEN NOT ready_on_time THEN extract(epoch FROM coalesce(ready_at, \(now)) - slot_starts_at)::float8 / 60 END AS ready_late,
-                   count(*) OVER ()::int AS late_count
-              FROM judged
-             WHERE NOT ready_on_time OR wait > promised
-             ORDER BY slot_starts_at, order_number
-             LIMIT \(Self.lateListLimit)
-            """)
-        for row in late {
+        for row in try await late {
             report.lateCount = try row.decode(Int.self, "late_count")
             report.late.append(LateOrder(
                 order: try row.decode(String.self, "order_number"), day: try row.decode(String.self, "day"), slot: try row.decode(String.self, "slot"),

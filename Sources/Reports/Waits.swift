@@ -35,14 +35,15 @@ extension ReportService {
     public func waits(storeID: Int64, range: ReportRange) async throws -> WaitsReport {
         let bounds = try await bounds(storeID: storeID, range)
         let handedOver: SQL = """
-            SELECT to_char(b.handed_over_at AT TIME ZONE \(bounds.timeZone), 'YYYY-MM-DD') AS day, b.actual_wait_minutes::float8 AS wait
+            SELECT (b.handed_over_at AT TIME ZONE \(bounds.timeZone))::date AS day, b.actual_wait_minutes::float8 AS wait
               FROM slot_bookings b
              WHERE b.store_id = \(storeID) AND b.handed_over_at >= \(bounds.lo) AND b.handed_over_at < \(bounds.hi)
                AND b.actual_wait_minutes IS NOT NULL
             """
-        let days = try await rows("""
+        // Independent statements, side by side on two connections.
+        async let dayRows = rows("""
             WITH handed_over AS (\(handedOver))
-            SELECT coalesce(day, 'all') AS day, count(*)::int AS handovers,
+            SELECT coalesce(to_char(day, 'YYYY-MM-DD'), 'all') AS day, count(*)::int AS handovers,
                    percentile_cont(0.5) WITHIN GROUP (ORDER BY wait) AS p50,
                    percentile_cont(0.9) WITHIN GROUP (ORDER BY wait) AS p90,
                    percentile_cont(0.99) WITHIN GROUP (ORDER BY wait) AS p99,
@@ -50,22 +51,23 @@ extension ReportService {
               FROM handed_over
              GROUP BY GROUPING SETS ((day), ())
              ORDER BY GROUPING(day), day
-            """).map { row in
+            """)
+        async let counts = rows("""
+            WITH handed_over AS (\(handedOver))
+            SELECT least(floor(wait)::int, \(Int32(Self.waitHistogramMinutes))) AS bin, count(*)::int AS handovers
+              FROM handed_over GROUP BY 1
+            """)
+        let days = try await dayRows.map { row in
             WaitDay(
                 day: try row.decode(String.self, "day"), handovers: try row.decode(Int.self, "handovers"),
                 p50: try row.decode(Double?.self, "p50"), p90: try row.decode(Double?.self, "p90"),
                 p99: try row.decode(Double?.self, "p99"), max: try row.decode(Double?.self, "max")
             )
         }
-        let counts = try await rows("""
-            WITH handed_over AS (\(handedOver))
-            SELECT least(floor(wait)::int, \(Int32(Self.waitHistogramMinutes))) AS bin, count(*)::int AS handovers
-              FROM handed_over GROUP BY 1
-            """)
         var histogram = (0...Self.waitHistogramMinutes).map { minute in
             WaitBin(fromMinute: minute, label: minute < Self.waitHistogramMinutes ? "\(minute)–\(minute + 1)" : "\(minute)+", handovers: 0)
         }
-        for row in counts { histogram[try row.decode(Int.self, "bin")].handovers = try row.decode(Int.self, "handovers") }
+        for row in try await counts { histogram[try row.decode(Int.self, "bin")].handovers = try row.decode(Int.self, "handovers") }
         let total = days.last?.day == "all" ? days.last! : WaitDay(day: "all", handovers: 0)
         return WaitsReport(range: range, total: total, days: days.filter { $0.day != "all" }, histogram: histogram)
     }

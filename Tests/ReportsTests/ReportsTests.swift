@@ -244,6 +244,19 @@ struct ReportsTests {
         #expect(ReportKind.capacity.defaultRange(today: monday) == (try ReportRange(from: "2026-11-23", to: "2026-11-29")))
     }
 
+    @Test("charts of one slot, one hour, one bar, or nothing at all are still drawn")
+    func tinyCharts() {
+        let one = Chart.heatmap(id: "h", title: "T", description: "D", rows: ["2026-11-02"], columns: ["10:00"],
+                                cells: [[Chart.HeatCell(value: 1, closed: false, atRisk: false, label: "x")]])
+        #expect(one.contains("<rect class=\"open\""))
+        let point = Chart.band(id: "b", title: "T", description: "D", labels: ["10:00"], low: [1], middle: [2], high: [3],
+                               line: Chart.Series(name: "o", colour: "#000", values: [2]), bandName: "p")
+        #expect(point.contains("<circle"))
+        #expect(Chart.bars(id: "c", title: "T", description: "D", labels: ["a"], series: [Chart.Series(name: "", colour: "#000", values: [0])])
+            .contains("class=\"bar\""))
+        #expect(Chart.bars(id: "d", title: "Vide", description: "D", labels: [], series: []).contains("Aucune donnée"))
+    }
+
     @Test("CSV quotes only what it must, with CRLF line ends")
     func csv() throws {
         let table = ReportTable("t", "T", [("x", "X"), ("y", "Y"), ("z", "Z")], rows: [["a,b", "say \"hi\"", "plain"]])
