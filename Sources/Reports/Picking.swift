@@ -50,22 +50,14 @@ extension ReportService {
                 SELECT t.claimed_by, t.claimed_at, t.picked_at, t.task_lines, (t.due_at AT TIME ZONE \(tz))::date AS day
                   FROM picking_tasks t
                  WHERE t.store_id = \(storeID) AND t.due_at >= \(bounds.lo) AND t.due_at < \(bounds.hi) AND t.picked_at IS NOT NULL
-            ), marked AS (
-                -- A claim that starts before the same picker's earlier claims have all ended
-                -- continues their stretch: batches are claimed together and picked in one walk.
-                SELECT claimed_by, claimed_at, picked_at,
-                       CASE WHEN claimed_at <= max(picked_at) OVER (PARTITION BY claimed_by ORDER BY claimed_at, picked_at
-                                                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-                            THEN 0 ELSE 1 END AS starts_stretch
+            ), covered AS (
+                -- What each claim adds to its picker's time already covered by their earlier claims
+                -- (batches are claimed together and picked in one walk): summed, the length of the
+                -- union of the claim → picked intervals, with one sort and one window.
+                SELECT day, greatest(0, extract(epoch FROM picked_at - greatest(claimed_at, coalesce(max(picked_at) OVER (
+                           PARTITION BY claimed_by ORDER BY claimed_at, picked_at ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                       ), claimed_at))))::float8 AS seconds
                   FROM tasks WHERE picked_at >= claimed_at
-            ), stretches AS (
-                SELECT claimed_by, claimed_at, picked_at,
-                       sum(starts_stretch) OVER (PARTITION BY claimed_by ORDER BY claimed_at, picked_at) AS stretch
-                  FROM marked
-            ), active AS (
-                SELECT (min(claimed_at) AT TIME ZONE \(tz))::date AS day,
-                       extract(epoch FROM max(picked_at) - min(claimed_at))::float8 / 3600 AS hours
-                  FROM stretches GROUP BY claimed_by, stretch
             ), ready AS (
                 SELECT (o.slot_starts_at AT TIME ZONE \(tz))::date AS day, count(*)::int AS orders
                   FROM orders o
@@ -81,7 +73,7 @@ extension ReportService {
             ), lines AS (
                 SELECT day, sum(task_lines)::int AS lines FROM tasks GROUP BY day
             ), active_days AS (
-                SELECT day, sum(hours) AS hours FROM active GROUP BY day
+                SELECT day, sum(seconds) / 3600 AS hours FROM covered GROUP BY day
             )
             SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(l.lines, 0) AS lines, coalesce(r.orders, 0) AS orders,
                    coalesce(a.hours, 0) AS active_hours, coalesce(ro.hours, 0) AS rostered_hours

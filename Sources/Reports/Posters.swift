@@ -70,10 +70,12 @@ extension ReportService {
                    coalesce((SELECT sum(scans) FROM scanned s WHERE s.shelf_id = sh.shelf_id), 0)::int AS scans,
                    coalesce(b.baskets, 0) AS baskets, coalesce(o.orders, 0) AS orders
               FROM shelves sh
-              LEFT JOIN (SELECT p.shelf_id, count(DISTINCT b.id)::int AS baskets
-                           FROM basketed b JOIN on_posters p ON p.product_id = b.product_id GROUP BY p.shelf_id) b ON b.shelf_id = sh.shelf_id
-              LEFT JOIN (SELECT p.shelf_id, count(DISTINCT o.id)::int AS orders
-                           FROM ordered o JOIN on_posters p ON p.product_id = o.product_id GROUP BY p.shelf_id) o ON o.shelf_id = sh.shelf_id
+              LEFT JOIN (SELECT shelf_id, count(*)::int AS baskets
+                           FROM (SELECT DISTINCT p.shelf_id, b.id FROM basketed b JOIN on_posters p ON p.product_id = b.product_id) d
+                          GROUP BY shelf_id) b ON b.shelf_id = sh.shelf_id
+              LEFT JOIN (SELECT shelf_id, count(*)::int AS orders
+                           FROM (SELECT DISTINCT p.shelf_id, o.id FROM ordered o JOIN on_posters p ON p.product_id = o.product_id) d
+                          GROUP BY shelf_id) o ON o.shelf_id = sh.shelf_id
              WHERE sh.store_id = \(storeID) AND sh.shelf_id IN (SELECT shelf_id FROM on_posters)
             UNION ALL
             SELECT 'product', bp.product_id, pr.name, '', bp.scans, bp.baskets, bp.orders
