@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// Server-side SVG charts. The pages' Content-Security-Policy forbids inline styles, so every
@@ -15,28 +16,11 @@ enum Chart {
     static let grid = "#dddddd"
     static let font = "font-family=\"system-ui, sans-serif\" font-size=\"11\""
 
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
-
-    static func number(_ value: Double) -> String { String(format: "%.1f", value) }
-
     static func document(id: String, title: String, description: String, width: Double, height: Double, _ body: String) -> String {
         """
         <svg xmlns="http://www.w3.org/2000/svg" class="chart" id="\(id)" role="img" aria-labelledby="\(id)-title \(id)-desc" \
         width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))">\
-        <title id="\(id)-title">\(escape(title))</title><desc id="\(id)-desc">\(escape(description))</desc>\(body)</svg>
+        <title id="\(id)-title">\(SVGMarkup.escape(title))</title><desc id="\(id)-desc">\(SVGMarkup.escape(description))</desc>\(body)</svg>
         """
     }
 
@@ -46,8 +30,8 @@ enum Chart {
     }
 
     static func text(_ x: Double, _ y: Double, _ content: String, anchor: String = "start", rotate: Bool = false) -> String {
-        let transform = rotate ? " transform=\"rotate(-60 \(number(x)) \(number(y)))\"" : ""
-        return "<text x=\"\(number(x))\" y=\"\(number(y))\" \(font) fill=\"\(ink)\" text-anchor=\"\(anchor)\"\(transform)>\(escape(content))</text>"
+        let transform = rotate ? " transform=\"rotate(-60 \(SVGMarkup.number(x)) \(SVGMarkup.number(y)))\"" : ""
+        return "<text x=\"\(SVGMarkup.number(x))\" y=\"\(SVGMarkup.number(y))\" \(font) fill=\"\(ink)\" text-anchor=\"\(anchor)\"\(transform)>\(SVGMarkup.escape(content))</text>"
     }
 
     /// A round top for the value axis: 1, 2 or 5 times a power of ten.
@@ -65,15 +49,15 @@ enum Chart {
         (0...4).map { step -> String in
             let value = max * Double(step) / 4
             let y = top + height - height * Double(step) / 4
-            return "<line x1=\"\(number(left))\" y1=\"\(number(y))\" x2=\"\(number(left + width))\" y2=\"\(number(y))\" stroke=\"\(grid)\" stroke-width=\"1\"/>"
-                + text(left - 4, y + 4, value >= 10 || value == 0 ? String(Int(value.rounded())) : number(value), anchor: "end")
+            return "<line x1=\"\(SVGMarkup.number(left))\" y1=\"\(SVGMarkup.number(y))\" x2=\"\(SVGMarkup.number(left + width))\" y2=\"\(SVGMarkup.number(y))\" stroke=\"\(grid)\" stroke-width=\"1\"/>"
+                + text(left - 4, y + 4, value >= 10 || value == 0 ? String(Int(value.rounded())) : SVGMarkup.number(value), anchor: "end")
         }.joined()
     }
 
     static func legend(_ series: [Series], x: Double, y: Double) -> String {
         series.enumerated().map { index, item in
             let left = x + Double(index) * 170
-            return "<rect x=\"\(number(left))\" y=\"\(number(y - 9))\" width=\"10\" height=\"10\" fill=\"\(item.colour)\"/>"
+            return "<rect x=\"\(SVGMarkup.number(left))\" y=\"\(SVGMarkup.number(y - 9))\" width=\"10\" height=\"10\" fill=\"\(item.colour)\"/>"
                 + text(left + 14, y, item.name)
         }.joined()
     }
@@ -118,15 +102,15 @@ enum Chart {
                 let x = left + cellWidth * Double(columnIndex)
                 let fill = cell.closed ? "#bdbdbd" : heatColour(cell.value)
                 let stroke = cell.atRisk ? "stroke=\"#c62828\" stroke-width=\"2\"" : "stroke=\"#ffffff\" stroke-width=\"0.5\""
-                body += "<rect class=\"\(cell.closed ? "closed" : cell.atRisk ? "at-risk" : "open")\" x=\"\(number(x))\" y=\"\(number(y))\" "
-                    + "width=\"\(number(cellWidth))\" height=\"\(number(cellHeight))\" fill=\"\(fill)\" \(stroke)><title>\(escape(cell.label))</title></rect>"
+                body += "<rect class=\"\(cell.closed ? "closed" : cell.atRisk ? "at-risk" : "open")\" x=\"\(SVGMarkup.number(x))\" y=\"\(SVGMarkup.number(y))\" "
+                    + "width=\"\(SVGMarkup.number(cellWidth))\" height=\"\(SVGMarkup.number(cellHeight))\" fill=\"\(fill)\" \(stroke)><title>\(SVGMarkup.escape(cell.label))</title></rect>"
             }
         }
-        body += "<rect x=\"\(number(left))\" y=\"14\" width=\"10\" height=\"10\" fill=\"#bdbdbd\"/>" + text(left + 14, 23, "fermé")
-        body += "<rect x=\"\(number(left + 70))\" y=\"14\" width=\"10\" height=\"10\" fill=\"#ffffff\" stroke=\"#c62828\" stroke-width=\"2\"/>"
+        body += "<rect x=\"\(SVGMarkup.number(left))\" y=\"14\" width=\"10\" height=\"10\" fill=\"#bdbdbd\"/>" + text(left + 14, 23, "fermé")
+        body += "<rect x=\"\(SVGMarkup.number(left + 70))\" y=\"14\" width=\"10\" height=\"10\" fill=\"#ffffff\" stroke=\"#c62828\" stroke-width=\"2\"/>"
             + text(left + 84, 23, "à risque")
-        body += "<rect x=\"\(number(left + 150))\" y=\"14\" width=\"10\" height=\"10\" fill=\"\(heatColour(0))\"/>" + text(left + 164, 23, "vide")
-        body += "<rect x=\"\(number(left + 210))\" y=\"14\" width=\"10\" height=\"10\" fill=\"\(heatColour(1))\"/>" + text(left + 224, 23, "plein")
+        body += "<rect x=\"\(SVGMarkup.number(left + 150))\" y=\"14\" width=\"10\" height=\"10\" fill=\"\(heatColour(0))\"/>" + text(left + 164, 23, "vide")
+        body += "<rect x=\"\(SVGMarkup.number(left + 210))\" y=\"14\" width=\"10\" height=\"10\" fill=\"\(heatColour(1))\"/>" + text(left + 224, 23, "plein")
         return document(id: id, title: title, description: description, width: width, height: height, body)
     }
 
@@ -149,10 +133,10 @@ enum Chart {
         var run: [Int] = []
         func flush() {
             guard !run.isEmpty else { return }
-            let upper = run.map { "\(number(x($0))),\(number(y(high[$0]!)))" }
-            let lower = run.reversed().map { "\(number(x($0))),\(number(y(low[$0]!)))" }
+            let upper = run.map { "\(SVGMarkup.number(x($0))),\(SVGMarkup.number(y(high[$0]!)))" }
+            let lower = run.reversed().map { "\(SVGMarkup.number(x($0))),\(SVGMarkup.number(y(low[$0]!)))" }
             body += "<polygon class=\"band\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"#bbdefb\" stroke=\"none\"/>"
-            body += "<polyline points=\"\(run.map { "\(number(x($0))),\(number(y(middle[$0] ?? 0)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"#1565c0\" stroke-width=\"1.5\"/>"
+            body += "<polyline points=\"\(run.map { "\(SVGMarkup.number(x($0))),\(SVGMarkup.number(y(middle[$0] ?? 0)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"#1565c0\" stroke-width=\"1.5\"/>"
             run = []
         }
         for index in labels.indices {
@@ -170,7 +154,7 @@ enum Chart {
             points = []
         }
         for index in labels.indices {
-            if let value = line.values[index] { points.append("\(number(x(index))),\(number(y(value)))") } else { flushLine() }
+            if let value = line.values[index] { points.append("\(SVGMarkup.number(x(index))),\(SVGMarkup.number(y(value)))") } else { flushLine() }
         }
         flushLine()
         let stride_ = labelStride(labels.count, count: 8)
@@ -201,8 +185,8 @@ enum Chart {
             for (seriesIndex, item) in series.enumerated() {
                 guard let value = item.values[index] else { continue }
                 let barHeight = plotHeight * value / top_
-                body += "<rect class=\"bar\" x=\"\(number(groupLeft + barWidth * Double(seriesIndex)))\" y=\"\(number(top + plotHeight - barHeight))\" "
-                    + "width=\"\(number(barWidth))\" height=\"\(number(barHeight))\" fill=\"\(item.colour)\"><title>\(escape("\(label) — \(item.name) : \(number(value))"))</title></rect>"
+                body += "<rect class=\"bar\" x=\"\(SVGMarkup.number(groupLeft + barWidth * Double(seriesIndex)))\" y=\"\(SVGMarkup.number(top + plotHeight - barHeight))\" "
+                    + "width=\"\(SVGMarkup.number(barWidth))\" height=\"\(SVGMarkup.number(barHeight))\" fill=\"\(item.colour)\"><title>\(SVGMarkup.escape("\(label) — \(item.name) : \(SVGMarkup.number(value))"))</title></rect>"
             }
             if index % stride_ == 0 {
                 body += text(left + groupWidth * Double(index) + groupWidth / 2, top + plotHeight + 14, label, anchor: rotate ? "end" : "middle", rotate: rotate)

@@ -1,3 +1,5 @@
+import Domain
+
 /// A virtual shelf as printable SVG pages: a header naming the shelf and the store, a grid of
 /// product tiles (photo or initials, name, brand and size, price, unit price, QR code) and a
 /// footer saying how it works. Pure: no I/O, the same content always gives the same bytes.
