@@ -21,16 +21,14 @@ import datetime
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import ROOT, STORE, free_port, http, log  # noqa: E402
+from bench import ROOT, STORE, Run, log  # noqa: E402
 
 REPORTS = ["utilization", "traffic", "promises", "waits", "picking", "posters", "capacity"]
 TARGET_MS = 1000.0
@@ -186,63 +184,16 @@ VACUUM ANALYZE;
 """
 
 
-class ReportsBench:
-    def __init__(self, args):
-        self.args = args
-        self.bin = args.bin
-        self.data_dir = Path(tempfile.mkdtemp(prefix="creneau-bench-reports-"))
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.server = None
-
-    @property
-    def socket_dir(self):
-        socket_dir = self.data_dir / "postgres"
-        if (socket_dir / "data").exists() or not os.geteuid() == 0:
-            return socket_dir
-        return Path("/var/lib/creneau") / "_".join(socket_dir.parts[1:])
-
-    def psql(self, sql, timeout=60):
-        out = subprocess.run(["psql", "-X", "-h", str(self.socket_dir), "-U", "creneau", "-d", "creneau", "-v", "ON_ERROR_STOP=1", "-tAc", sql],
-                             check=True, capture_output=True, text=True, timeout=timeout)
-        return out.stdout.strip()
+class ReportsBench(Run):
+    """bench.py's run (throwaway folder, demo seed, server keeping the cluster up, psql on
+    its socket, stop), with the reports' history and timings."""
 
     def cli(self, *arguments, timeout=600):
         return subprocess.run([self.bin, *arguments, "--data-dir", str(self.data_dir)], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
     def start(self):
-        log(f"seeding the demo store in {self.data_dir}")
-        seeded = self.cli("seed", "--demo")
-        if seeded.returncode != 0:
-            raise SystemExit(f"seed failed:\n{seeded.stdout}\n{seeded.stderr}")
-        self.server_log = open(self.data_dir / "server.log", "ab")
-        env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-        self.server = subprocess.Popen([self.bin, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
-                                       cwd=ROOT, env=env, stdout=self.server_log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if self.server.poll() is not None:
-                raise SystemExit(f"server exited with {self.server.returncode}; see {self.data_dir}/server.log")
-            try:
-                if http("GET", self.url + "/healthz", timeout=1)[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit("server did not become healthy in 120 s")
-
-    def stop(self):
-        if self.server and self.server.poll() is None:
-            self.server.terminate()
-            try:
-                self.server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.server.kill()
-                self.server.wait(timeout=10)
-        if not self.args.keep:
-            shutil.rmtree(self.data_dir, ignore_errors=True)
-            if self.socket_dir != self.data_dir / "postgres":
-                shutil.rmtree(self.socket_dir, ignore_errors=True)
+        self.seed()
+        self.start_server()
 
     def generate(self):
         store_id = int(self.psql(f"SELECT store_id FROM stores WHERE slug = '{STORE}'"))
@@ -316,6 +267,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="timed runs per report, after one warm-up")
     parser.add_argument("--reports", nargs="+", default=REPORTS, choices=REPORTS)
     parser.add_argument("--keep", action="store_true", help="keep the data folder (and say where)")
+    parser.add_argument("--server-env", action="append", default=[], metavar="NAME=VALUE", help="extra environment for the server")
     args = parser.parse_args()
     bench = ReportsBench(args)
     load_before = os.getloadavg()
