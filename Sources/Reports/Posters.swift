@@ -37,67 +37,82 @@ extension ReportService {
     /// totals over the range: baskets (or orders) holding the product ÷ scans of the product.
     public func posters(storeID: Int64, range: ReportRange) async throws -> PostersReport {
         let bounds = try await bounds(storeID: storeID, range)
-        // One statement, so the basket and order lines of the range are read once for both
-        // tables; only lines of products on a poster are kept. A product appears at most once
-        // in a basket and in an order (their keys), so counting lines per product counts
-        // baskets and orders; per poster, several of its products may share one, hence DISTINCT.
-        let rows = try await rows("""
-            WITH scanned AS (
+        // A poster's products: its items, and any product scanned on it in the range (an item
+        // since removed still counts for the scans it had).
+        let onPosters: SQL = """
+            scanned AS (
                 SELECT shelf_id, product_id, count(*)::int AS scans FROM scans
                  WHERE store_id = \(storeID) AND scanned_at >= \(bounds.lo) AND scanned_at < \(bounds.hi)
                  GROUP BY shelf_id, product_id
             ), on_posters AS (
                 SELECT shelf_id, product_id FROM shelf_items WHERE store_id = \(storeID)
                 UNION SELECT shelf_id, product_id FROM scanned
-            ), basketed AS (
-                SELECT bl.product_id, bl.basket_id AS id
-                  FROM baskets b JOIN basket_lines bl ON bl.store_id = b.store_id AND bl.basket_id = b.basket_id
-                 WHERE b.store_id = \(storeID) AND b.created_at >= \(bounds.lo) AND b.created_at < \(bounds.hi)
-                   AND bl.product_id IN (SELECT product_id FROM on_posters)
-            ), ordered AS (
-                SELECT ol.product_id, ol.order_id AS id
-                  FROM orders o JOIN order_lines ol ON ol.store_id = o.store_id AND ol.order_id = o.order_id
-                 WHERE o.store_id = \(storeID) AND o.status <> 'cancelled' AND o.placed_at >= \(bounds.lo) AND o.placed_at < \(bounds.hi)
-                   AND ol.product_id IN (SELECT product_id FROM on_posters)
-            ), by_product AS (
-                SELECT p.product_id, coalesce(s.scans, 0) AS scans, coalesce(b.lines, 0) AS baskets, coalesce(o.lines, 0) AS orders
-                  FROM (SELECT DISTINCT product_id FROM on_posters) p
-                  LEFT JOIN (SELECT product_id, sum(scans)::int AS scans FROM scanned GROUP BY product_id) s ON s.product_id = p.product_id
-                  LEFT JOIN (SELECT product_id, count(*)::int AS lines FROM basketed GROUP BY product_id) b ON b.product_id = p.product_id
-                  LEFT JOIN (SELECT product_id, count(*)::int AS lines FROM ordered GROUP BY product_id) o ON o.product_id = p.product_id
             )
-            SELECT 'poster' AS kind, sh.shelf_id AS id, sh.title AS label, sh.location,
-                   coalesce((SELECT sum(scans) FROM scanned s WHERE s.shelf_id = sh.shelf_id), 0)::int AS scans,
-                   coalesce(b.baskets, 0) AS baskets, coalesce(o.orders, 0) AS orders
-              FROM shelves sh
-              LEFT JOIN (SELECT shelf_id, count(*)::int AS baskets
-                           FROM (SELECT DISTINCT p.shelf_id, b.id FROM basketed b JOIN on_posters p ON p.product_id = b.product_id) d
-                          GROUP BY shelf_id) b ON b.shelf_id = sh.shelf_id
-              LEFT JOIN (SELECT shelf_id, count(*)::int AS orders
-                           FROM (SELECT DISTINCT p.shelf_id, o.id FROM ordered o JOIN on_posters p ON p.product_id = o.product_id) d
-                          GROUP BY shelf_id) o ON o.shelf_id = sh.shelf_id
-             WHERE sh.store_id = \(storeID) AND sh.shelf_id IN (SELECT shelf_id FROM on_posters)
+            """
+        // Baskets (or orders) per product and per poster, from their lines of poster products.
+        // A product is at most once in a basket and in an order (their keys), so lines count
+        // them per product; per poster, several of its products may share one, hence DISTINCT.
+        func holding(_ lines: SQL) -> SQL {
+            """
+            WITH \(onPosters), holding AS (\(lines) AND l.product_id IN (SELECT product_id FROM on_posters))
+            SELECT 'product' AS kind, product_id AS id, count(*)::int AS n FROM holding GROUP BY product_id
             UNION ALL
-            SELECT 'product', bp.product_id, pr.name, '', bp.scans, bp.baskets, bp.orders
-              FROM by_product bp JOIN products pr ON pr.product_id = bp.product_id
-             ORDER BY 1 DESC, 5 DESC, 3
+            SELECT 'poster', shelf_id, count(*)::int
+              FROM (SELECT DISTINCT p.shelf_id, h.id FROM holding h JOIN on_posters p ON p.product_id = h.product_id) d
+             GROUP BY shelf_id
+            """
+        }
+        // Three independent statements, side by side: scans, baskets, orders.
+        async let scanRows = rows("""
+            WITH \(onPosters)
+            SELECT 'poster' AS kind, sh.shelf_id AS id, sh.title AS label, sh.location, coalesce(sum(s.scans), 0)::int AS scans
+              FROM shelves sh LEFT JOIN scanned s ON s.shelf_id = sh.shelf_id
+             WHERE sh.store_id = \(storeID) AND sh.shelf_id IN (SELECT shelf_id FROM on_posters)
+             GROUP BY sh.shelf_id, sh.title, sh.location
+            UNION ALL
+            SELECT 'product', p.product_id, p.name, '', coalesce(sum(s.scans), 0)::int
+              FROM (SELECT DISTINCT product_id FROM on_posters) op
+              JOIN products p ON p.product_id = op.product_id
+              LEFT JOIN scanned s ON s.product_id = op.product_id
+             GROUP BY p.product_id, p.name
             """)
+        async let basketRows = rows(holding("""
+            SELECT l.product_id, l.basket_id AS id
+              FROM baskets b JOIN basket_lines l ON l.store_id = b.store_id AND l.basket_id = b.basket_id
+             WHERE b.store_id = \(storeID) AND b.created_at >= \(bounds.lo) AND b.created_at < \(bounds.hi)
+            """))
+        async let orderRows = rows(holding("""
+            SELECT l.product_id, l.order_id AS id
+              FROM orders o JOIN order_lines l ON l.store_id = o.store_id AND l.order_id = o.order_id
+             WHERE o.store_id = \(storeID) AND o.status <> 'cancelled' AND o.placed_at >= \(bounds.lo) AND o.placed_at < \(bounds.hi)
+            """))
+        struct Key: Hashable { var kind: String; var id: Int64 }
+        func counts(_ rows: PostgresRows) throws -> [Key: Int] {
+            var counts: [Key: Int] = [:]
+            for row in rows { counts[Key(kind: try row.decode(String.self, "kind"), id: try row.decode(Int64.self, "id"))] = try row.decode(Int.self, "n") }
+            return counts
+        }
+        let baskets = try counts(try await basketRows)
+        let orders = try counts(try await orderRows)
         var report = PostersReport(range: range, posters: [], products: [])
-        for row in rows {
-            let id = try row.decode(Int64.self, "id"), label = try row.decode(String.self, "label")
-            let scans = try row.decode(Int.self, "scans"), baskets = try row.decode(Int.self, "baskets"), orders = try row.decode(Int.self, "orders")
-            if try row.decode(String.self, "kind") == "poster" {
+        for row in try await scanRows {
+            let key = Key(kind: try row.decode(String.self, "kind"), id: try row.decode(Int64.self, "id"))
+            let label = try row.decode(String.self, "label"), scans = try row.decode(Int.self, "scans")
+            let basketCount = baskets[key] ?? 0, orderCount = orders[key] ?? 0
+            if key.kind == "poster" {
                 report.posters.append(PosterConversion(
-                    shelfID: id, poster: label, location: try row.decode(String.self, "location"), scans: scans, baskets: baskets, orders: orders,
-                    scanToBasket: ratio(baskets, scans), scanToOrder: ratio(orders, scans)
+                    shelfID: key.id, poster: label, location: try row.decode(String.self, "location"), scans: scans, baskets: basketCount,
+                    orders: orderCount, scanToBasket: ratio(basketCount, scans), scanToOrder: ratio(orderCount, scans)
                 ))
             } else {
                 report.products.append(ProductConversion(
-                    productID: id, product: label, scans: scans, baskets: baskets, orders: orders,
-                    scanToBasket: ratio(baskets, scans), scanToOrder: ratio(orders, scans)
+                    productID: key.id, product: label, scans: scans, baskets: basketCount, orders: orderCount,
+                    scanToBasket: ratio(basketCount, scans), scanToOrder: ratio(orderCount, scans)
                 ))
             }
         }
+        report.posters.sort { ($1.scans, $0.poster) < ($0.scans, $1.poster) }
+        report.products.sort { ($1.scans, $0.product) < ($0.scans, $1.product) }
         return report
     }
 }
