@@ -47,17 +47,18 @@ extension ReportService {
         // The two statements are independent: they run side by side on two connections.
         async let dayRows = rows("""
             WITH tasks AS (
-                SELECT t.claimed_by, t.claimed_at, t.picked_at, t.task_lines, (t.due_at AT TIME ZONE \(tz))::date AS day
-                  FROM picking_tasks t
-                 WHERE t.store_id = \(storeID) AND t.due_at >= \(bounds.lo) AND t.due_at < \(bounds.hi) AND t.picked_at IS NOT NULL
-            ), covered AS (
                 -- What each claim adds to its picker's time already covered by their earlier claims
                 -- (batches are claimed together and picked in one walk): summed, the length of the
                 -- union of the claim → picked intervals, with one sort and one window.
-                SELECT day, greatest(0, extract(epoch FROM picked_at - greatest(claimed_at, coalesce(max(picked_at) OVER (
-                           PARTITION BY claimed_by ORDER BY claimed_at, picked_at ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-                       ), claimed_at))))::float8 AS seconds
-                  FROM tasks WHERE picked_at >= claimed_at
+                SELECT (t.due_at AT TIME ZONE \(tz))::date AS day, t.task_lines,
+                       CASE WHEN t.picked_at >= t.claimed_at THEN greatest(0, extract(epoch FROM t.picked_at - greatest(t.claimed_at, coalesce(
+                           max(CASE WHEN t.picked_at >= t.claimed_at THEN t.picked_at END) OVER (
+                               PARTITION BY t.claimed_by ORDER BY t.claimed_at, t.picked_at ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                           t.claimed_at)))) ELSE 0 END::float8 AS seconds
+                  FROM picking_tasks t
+                 WHERE t.store_id = \(storeID) AND t.due_at >= \(bounds.lo) AND t.due_at < \(bounds.hi) AND t.picked_at IS NOT NULL
+            ), worked AS (
+                SELECT day, sum(task_lines)::int AS lines, sum(seconds) / 3600 AS hours FROM tasks GROUP BY day
             ), ready AS (
                 SELECT (o.slot_starts_at AT TIME ZONE \(tz))::date AS day, count(*)::int AS orders
                   FROM orders o
@@ -70,17 +71,12 @@ extension ReportService {
                   FROM roster_shifts r
                  WHERE r.store_id = \(storeID) AND r.role = 'picker' AND r.starts_at >= \(bounds.lo) AND r.starts_at < \(bounds.hi)
                  GROUP BY 1
-            ), lines AS (
-                SELECT day, sum(task_lines)::int AS lines FROM tasks GROUP BY day
-            ), active_days AS (
-                SELECT day, sum(seconds) / 3600 AS hours FROM covered GROUP BY day
             )
-            SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(l.lines, 0) AS lines, coalesce(r.orders, 0) AS orders,
-                   coalesce(a.hours, 0) AS active_hours, coalesce(ro.hours, 0) AS rostered_hours
-              FROM (SELECT day FROM lines UNION SELECT day FROM ready UNION SELECT day FROM rostered UNION SELECT day FROM active_days) d
-              LEFT JOIN lines l ON l.day = d.day
+            SELECT to_char(d.day, 'YYYY-MM-DD') AS day, coalesce(w.lines, 0) AS lines, coalesce(r.orders, 0) AS orders,
+                   coalesce(w.hours, 0) AS active_hours, coalesce(ro.hours, 0) AS rostered_hours
+              FROM (SELECT day FROM worked UNION SELECT day FROM ready UNION SELECT day FROM rostered) d
+              LEFT JOIN worked w ON w.day = d.day
               LEFT JOIN ready r ON r.day = d.day
-              LEFT JOIN active_days a ON a.day = d.day
               LEFT JOIN rostered ro ON ro.day = d.day
              ORDER BY d.day
             """)
