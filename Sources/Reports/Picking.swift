@@ -49,12 +49,11 @@ extension ReportService {
             WITH tasks AS (
                 -- What each claim adds to its picker's time already covered by their earlier claims
                 -- (batches are claimed together and picked in one walk): summed, the length of the
-                -- union of the claim → picked intervals, with one sort and one window. Pickers are
-                -- told apart byte by byte: the locale's collation would only make the sort slower.
+                -- union of the claim → picked intervals, with one sort and one window.
                 SELECT (t.due_at AT TIME ZONE \(tz))::date AS day, t.task_lines,
                        CASE WHEN t.picked_at >= t.claimed_at THEN greatest(0, extract(epoch FROM t.picked_at - greatest(t.claimed_at, coalesce(
                            max(CASE WHEN t.picked_at >= t.claimed_at THEN t.picked_at END) OVER (
-                               PARTITION BY t.claimed_by COLLATE "C" ORDER BY t.claimed_at, t.picked_at ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+                               PARTITION BY t.claimed_by ORDER BY t.claimed_at, t.picked_at ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
                            t.claimed_at)))) ELSE 0 END::float8 AS seconds
                   FROM picking_tasks t
                  WHERE t.store_id = \(storeID) AND t.due_at >= \(bounds.lo) AND t.due_at < \(bounds.hi) AND t.picked_at IS NOT NULL

@@ -124,21 +124,13 @@ public struct ReportService: Sendable {
         return Bounds(lo: try row.decode(Date.self, "lo"), hi: try row.decode(Date.self, "hi"), timeZone: try row.decode(String.self, "time_zone"))
     }
 
-    /// Every report statement goes through here (see `PlanLog`). A report sorts and hashes
-    /// hundreds of thousands of rows (a busy store's quarter), which spill to disk with the
-    /// default 4 MB; so each statement runs in a transaction of its own with more, for that
-    /// statement only (the pool's other users keep the default).
-    static let workMem = "64MB"
-
+    /// Every report statement goes through here (see `PlanLog`).
     func rows(_ sql: SQL) async throws -> PostgresRows {
-        try await pool.withTransaction { session in
-            try await session.query("SELECT set_config('work_mem', \(Self.workMem), true)")
-            if let plans {
-                let explained = try await session.query(SQL(unsafeText: "EXPLAIN (ANALYZE, BUFFERS) " + sql.text, bindings: sql.bindings))
-                plans.record(explained.map { $0.text(0) ?? "" }.joined(separator: "\n"))
-            }
-            return try await session.query(sql)
+        if let plans {
+            let explained = try await pool.query(SQL(unsafeText: "EXPLAIN (ANALYZE, BUFFERS) " + sql.text, bindings: sql.bindings))
+            plans.record(explained.map { $0.text(0) ?? "" }.joined(separator: "\n"))
         }
+        return try await pool.query(sql)
     }
 
     /// One report by kind, for the routes and the command line.
