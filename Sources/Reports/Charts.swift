@@ -20,7 +20,7 @@ enum Chart {
         """
         <svg xmlns="http://www.w3.org/2000/svg" class="chart" id="\(id)" role="img" aria-labelledby="\(id)-title \(id)-desc" \
         width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))">\
-        <title id="\(id)-title">\(SVGMarkup.escape(title))</title><desc id="\(id)-desc">\(SVGMarkup.escape(description))</desc>\(body)</svg>
+        <title id="\(id)-title">\(Markup.escape(title))</title><desc id="\(id)-desc">\(Markup.escape(description))</desc>\(body)</svg>
         """
     }
 
@@ -30,8 +30,8 @@ enum Chart {
     }
 
     static func text(_ x: Double, _ y: Double, _ content: String, anchor: String = "start", rotate: Bool = false) -> String {
-        let transform = rotate ? " transform=\"rotate(-60 \(SVGMarkup.number(x)) \(SVGMarkup.number(y)))\"" : ""
-        return "<text x=\"\(SVGMarkup.number(x))\" y=\"\(SVGMarkup.number(y))\" \(font) fill=\"\(ink)\" text-anchor=\"\(anchor)\"\(transform)>\(SVGMarkup.escape(content))</text>"
+        let transform = rotate ? " transform=\"rotate(-60 \(Markup.number(x)) \(Markup.number(y)))\"" : ""
+        return "<text x=\"\(Markup.number(x))\" y=\"\(Markup.number(y))\" \(font) fill=\"\(ink)\" text-anchor=\"\(anchor)\"\(transform)>\(Markup.escape(content))</text>"
     }
 
     /// A round top for the value axis: 1, 2 or 5 times a power of ten.
@@ -49,15 +49,15 @@ enum Chart {
         (0...4).map { step -> String in
             let value = max * Double(step) / 4
             let y = top + height - height * Double(step) / 4
-            return "<line x1=\"\(SVGMarkup.number(left))\" y1=\"\(SVGMarkup.number(y))\" x2=\"\(SVGMarkup.number(left + width))\" y2=\"\(SVGMarkup.number(y))\" stroke=\"\(grid)\" stroke-width=\"1\"/>"
-                + text(left - 4, y + 4, value >= 10 || value == 0 ? String(Int(value.rounded())) : SVGMarkup.number(value), anchor: "end")
+            return "<line x1=\"\(Markup.number(left))\" y1=\"\(Markup.number(y))\" x2=\"\(Markup.number(left + width))\" y2=\"\(Markup.number(y))\" stroke=\"\(grid)\" stroke-width=\"1\"/>"
+                + text(left - 4, y + 4, value >= 10 || value == 0 ? String(Int(value.rounded())) : Markup.number(value), anchor: "end")
         }.joined()
     }
 
     static func legend(_ series: [Series], x: Double, y: Double) -> String {
         series.enumerated().map { index, item in
             let left = x + Double(index) * 170
-            return "<rect x=\"\(SVGMarkup.number(left))\" y=\"\(SVGMarkup.number(y - 9))\" width=\"10\" height=\"10\" fill=\"\(item.colour)\"/>"
+            return "<rect x=\"\(Markup.number(left))\" y=\"\(Markup.number(y - 9))\" width=\"10\" height=\"10\" fill=\"\(item.colour)\"/>"
                 + text(left + 14, y, item.name)
         }.joined()
     }
@@ -102,15 +102,15 @@ enum Chart {
                 let x = left + cellWidth * Double(columnIndex)
                 let fill = cell.closed ? "#bdbdbd" : heatColour(cell.value)
                 let stroke = cell.atRisk ? "stroke=\"#c62828\" stroke-width=\"2\"" : "stroke=\"#ffffff\" stroke-width=\"0.5\""
-                body += "<rect class=\"\(cell.closed ? "closed" : cell.atRisk ? "at-risk" : "open")\" x=\"\(SVGMarkup.number(x))\" y=\"\(SVGMarkup.number(y))\" "
-                    + "width=\"\(SVGMarkup.number(cellWidth))\" height=\"\(SVGMarkup.number(cellHeight))\" fill=\"\(fill)\" \(stroke)><title>\(SVGMarkup.escape(cell.label))</title></rect>"
+                body += "<rect class=\"\(cell.closed ? "closed" : cell.atRisk ? "at-risk" : "open")\" x=\"\(Markup.number(x))\" y=\"\(Markup.number(y))\" "
+                    + "width=\"\(Markup.number(cellWidth))\" height=\"\(Markup.number(cellHeight))\" fill=\"\(fill)\" \(stroke)><title>\(Markup.escape(cell.label))</title></rect>"
             }
         }
-        body += "<rect x=\"\(SVGMarkup.number(left))\" y=\"14\" width=\"10\" height=\"10\" fill=\"#bdbdbd\"/>" + text(left + 14, 23, "fermé")
-        body += "<rect x=\"\(SVGMarkup.number(left + 70))\" y=\"14\" width=\"10\" height=\"10\" fill=\"#ffffff\" stroke=\"#c62828\" stroke-width=\"2\"/>"
+        body += "<rect x=\"\(Markup.number(left))\" y=\"14\" width=\"10\" height=\"10\" fill=\"#bdbdbd\"/>" + text(left + 14, 23, "fermé")
+        body += "<rect x=\"\(Markup.number(left + 70))\" y=\"14\" width=\"10\" height=\"10\" fill=\"#ffffff\" stroke=\"#c62828\" stroke-width=\"2\"/>"
             + text(left + 84, 23, "à risque")
-        body += "<rect x=\"\(SVGMarkup.number(left + 150))\" y=\"14\" width=\"10\" height=\"10\" fill=\"\(heatColour(0))\"/>" + text(left + 164, 23, "vide")
-        body += "<rect x=\"\(SVGMarkup.number(left + 210))\" y=\"14\" width=\"10\" height=\"10\" fill=\"\(heatColour(1))\"/>" + text(left + 224, 23, "plein")
+        body += "<rect x=\"\(Markup.number(left + 150))\" y=\"14\" width=\"10\" height=\"10\" fill=\"\(heatColour(0))\"/>" + text(left + 164, 23, "vide")
+        body += "<rect x=\"\(Markup.number(left + 210))\" y=\"14\" width=\"10\" height=\"10\" fill=\"\(heatColour(1))\"/>" + text(left + 224, 23, "plein")
         return document(id: id, title: title, description: description, width: width, height: height, body)
     }
 
@@ -133,10 +133,10 @@ enum Chart {
         var run: [Int] = []
         func flush() {
             guard !run.isEmpty else { return }
-            let upper = run.map { "\(SVGMarkup.number(x($0))),\(SVGMarkup.number(y(high[$0]!)))" }
-            let lower = run.reversed().map { "\(SVGMarkup.number(x($0))),\(SVGMarkup.number(y(low[$0]!)))" }
+            let upper = run.map { "\(Markup.number(x($0))),\(Markup.number(y(high[$0]!)))" }
+            let lower = run.reversed().map { "\(Markup.number(x($0))),\(Markup.number(y(low[$0]!)))" }
             body += "<polygon class=\"band\" points=\"\((upper + lower).joined(separator: " "))\" fill=\"#bbdefb\" stroke=\"none\"/>"
-            body += "<polyline points=\"\(run.map { "\(SVGMarkup.number(x($0))),\(SVGMarkup.number(y(middle[$0] ?? 0)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"#1565c0\" stroke-width=\"1.5\"/>"
+            body += "<polyline points=\"\(run.map { "\(Markup.number(x($0))),\(Markup.number(y(middle[$0] ?? 0)))" }.joined(separator: " "))\" fill=\"none\" stroke=\"#1565c0\" stroke-width=\"1.5\"/>"
             run = []
         }
         for index in labels.indices {
@@ -154,7 +154,7 @@ enum Chart {
             points = []
         }
         for index in labels.indices {
-            if let value = line.values[index] { points.append("\(SVGMarkup.number(x(index))),\(SVGMarkup.number(y(value)))") } else { flushLine() }
+            if let value = line.values[index] { points.append("\(Markup.number(x(index))),\(Markup.number(y(value)))") } else { flushLine() }
         }
         flushLine()
         let stride_ = labelStride(labels.count, count: 8)
@@ -185,8 +185,8 @@ enum Chart {
             for (seriesIndex, item) in series.enumerated() {
                 guard let value = item.values[index] else { continue }
                 let barHeight = plotHeight * value / top_
-                body += "<rect class=\"bar\" x=\"\(SVGMarkup.number(groupLeft + barWidth * Double(seriesIndex)))\" y=\"\(SVGMarkup.number(top + plotHeight - barHeight))\" "
-                    + "width=\"\(SVGMarkup.number(barWidth))\" height=\"\(SVGMarkup.number(barHeight))\" fill=\"\(item.colour)\"><title>\(SVGMarkup.escape("\(label) — \(item.name) : \(SVGMarkup.number(value))"))</title></rect>"
+                body += "<rect class=\"bar\" x=\"\(Markup.number(groupLeft + barWidth * Double(seriesIndex)))\" y=\"\(Markup.number(top + plotHeight - barHeight))\" "
+                    + "width=\"\(Markup.number(barWidth))\" height=\"\(Markup.number(barHeight))\" fill=\"\(item.colour)\"><title>\(Markup.escape("\(label) — \(item.name) : \(Markup.number(value))"))</title></rect>"
             }
             if index % stride_ == 0 {
                 body += text(left + groupWidth * Double(index) + groupWidth / 2, top + plotHeight + 14, label, anchor: rotate ? "end" : "middle", rotate: rotate)

@@ -28,8 +28,8 @@ extension QRCode {
     /// An `<svg>` element drawing the code and its quiet zone into the square at (`x`, `y`)
     /// with sides of `side` user units of the enclosing SVG.
     public func svgElement(x: Double, y: Double, side: Double, dark: String = "#000", light: String = "#fff") -> String {
-        "<svg x=\"\(SVGMarkup.number(x))\" y=\"\(SVGMarkup.number(y))\" "
-            + "width=\"\(SVGMarkup.number(side))\" height=\"\(SVGMarkup.number(side))\" "
+        "<svg x=\"\(Markup.number(x))\" y=\"\(Markup.number(y))\" "
+            + "width=\"\(Markup.number(side))\" height=\"\(Markup.number(side))\" "
             + svgCanvas(dark: dark, light: light) + "</svg>"
     }
 
@@ -37,7 +37,7 @@ extension QRCode {
     /// e.g. for the pickup code on an order confirmation page. `title` is announced by screen readers.
     public func svgDocument(moduleSize: Int = 8, title: String? = nil, dark: String = "#000", light: String = "#fff") -> String {
         let pixels = sizeWithQuietZone * max(moduleSize, 1)
-        let titleElement = title.map { "<title>\(SVGMarkup.escape($0))</title>" } ?? ""
+        let titleElement = title.map { "<title>\(Markup.escape($0))</title>" } ?? ""
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(pixels)\" height=\"\(pixels)\" role=\"img\" "
             + svgCanvas(dark: dark, light: light, prefix: titleElement) + "</svg>"
     }
@@ -48,7 +48,7 @@ extension QRCode {
         let side = sizeWithQuietZone
         return "viewBox=\"0 0 \(side) \(side)\" shape-rendering=\"crispEdges\">"
             + prefix
-            + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"\(SVGMarkup.escape(light))\"/>"
-            + "<path fill=\"\(SVGMarkup.escape(dark))\" d=\"\(svgPathData)\"/>"
+            + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"\(Markup.escape(light))\"/>"
+            + "<path fill=\"\(Markup.escape(dark))\" d=\"\(svgPathData)\"/>"
     }
 }

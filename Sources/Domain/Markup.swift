@@ -1,5 +1,5 @@
-/// Small helpers for writing SVG by hand.
-public enum SVGMarkup {
+/// Small helpers for writing markup (SVG, HTML) by hand.
+public enum Markup {
     /// Escapes text for element content and double- or single-quoted attributes, and drops
     /// the control characters XML 1.0 forbids, so any input yields a well-formed document.
     public static func escape(_ text: String) -> String {
