@@ -1,4 +1,4 @@
-.PHONY: run test build bench reliability security
+.PHONY: run test build bench bench-reports reliability security
 
 # Serve the product on http://127.0.0.1:8080 with the embedded PostgreSQL.
 run:
@@ -14,6 +14,12 @@ build:
 # pgbench on each hot path's exact SQL beside wrk on its HTTP endpoint, same run (bench/README.md).
 bench:
 	bench/run.sh
+
+# Every report over 90 days × 1,500 orders a day of generated history, timed, with its plans (bench/README.md, "Reports").
+bench-reports:
+	scripts/install-deps.sh bench
+	swift build -c release --product creneau
+	timeout --kill-after=30 1800 python3 bench/reports.py --bin "$$(swift build -c release --show-bin-path)/creneau"
 
 # Crash, contention, idempotency, stall, PgBouncer and failover scenarios with their figures
 # (Tests/reliability/run.py; `scripts/reliability.sh --short` is the form CI runs).

@@ -82,6 +82,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Reports",
+            dependencies: ["Postgres", "Forecast", "Domain", "Slots"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "Staff",
             dependencies: [
                 "Postgres", "Domain",
@@ -93,7 +98,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Postgres", "Domain", "Shelf", "Slots", "Orders", "Picking", "Forecast", "Staff", "Notices",
+                "Postgres", "Domain", "Shelf", "Slots", "Orders", "Picking", "Forecast", "Staff", "Notices", "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -108,7 +113,7 @@ let package = Package(
                 "Web",
                 "Postgres",
                 "Forecast",
-                "Shelf", "Slots", "Orders", "Staff", "Notices",
+                "Shelf", "Slots", "Orders", "Staff", "Notices", "Reports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -149,6 +154,11 @@ let package = Package(
         .testTarget(
             name: "NoticesTests",
             dependencies: ["Notices", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReportsTests",
+            dependencies: ["Reports", "Slots", "Forecast", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,5 @@
+import Domain
+
 /// A virtual shelf as printable SVG pages: a header naming the shelf and the store, a grid of
 /// product tiles (photo or initials, name, brand and size, price, unit price, QR code) and a
 /// footer saying how it works. Pure: no I/O, the same content always gives the same bytes.
@@ -45,7 +47,7 @@ public struct PosterSVG: Sendable {
             <svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" \
             width="\(n(paper.width))mm" height="\(n(paper.height))mm" viewBox="0 0 \(n(paper.width)) \(n(paper.height))" \
             font-family="\(Style.fontFamily)">
-            <title>\(SVGMarkup.escape(content.title + " · " + content.storeName))</title>
+            <title>\(Markup.escape(content.title + " · " + content.storeName))</title>
             <rect width="\(n(paper.width))" height="\(n(paper.height))" fill="#fff"/>
             \(header())
             \(tiles.joined(separator: "\n"))
@@ -118,9 +120,9 @@ public struct PosterSVG: Sendable {
         let name = bold.fitted(content.storeName, maxWidth: maxWidth)
         let room = maxWidth - bold.width(of: name) - Style.headerSmall.width(of: " · ")
         let address = Style.headerSmall.fitted(content.storeAddress, maxWidth: room)
-        let nameMarkup = "<tspan font-weight=\"700\">\(SVGMarkup.escape(name))</tspan>"
+        let nameMarkup = "<tspan font-weight=\"700\">\(Markup.escape(name))</tspan>"
         guard !address.isEmpty else { return nameMarkup }
-        return nameMarkup + SVGMarkup.escape(" · " + address)
+        return nameMarkup + Markup.escape(" · " + address)
     }
 
     private func footer(page index: Int) -> String {
@@ -179,7 +181,7 @@ public struct PosterSVG: Sendable {
         let frame = "x=\"\(n(origin))\" y=\"\(n(origin))\" width=\"\(n(side))\" height=\"\(n(side))\""
         if let url = item.imageURL {
             return "<rect \(frame) rx=\"1.5\" fill=\"#fff\" stroke=\"\(Style.rule)\" stroke-width=\"0.25\"/>"
-                + "<image \(frame) preserveAspectRatio=\"xMidYMid meet\" xlink:href=\"\(SVGMarkup.escape(url))\"/>"
+                + "<image \(frame) preserveAspectRatio=\"xMidYMid meet\" xlink:href=\"\(Markup.escape(url))\"/>"
         }
         let colors = Style.placeholderColors(for: item.name)
         let initials = Self.initials(of: item.name)
@@ -337,7 +339,7 @@ private struct TextStyle {
 
     /// A `<text>` element holding `content`, escaped.
     func text(_ content: String, x: Double, y: Double) -> String {
-        markup(SVGMarkup.escape(content), x: x, y: y)
+        markup(Markup.escape(content), x: x, y: y)
     }
 
     /// A `<text>` element holding already escaped markup (e.g. `<tspan>`s).
@@ -345,7 +347,7 @@ private struct TextStyle {
         guard !inner.isEmpty else { return "" }
         let weight = isBold ? " font-weight=\"700\"" : ""
         let anchoring = anchor == .start ? "" : " text-anchor=\"\(anchor.rawValue)\""
-        return "<text x=\"\(SVGMarkup.number(x))\" y=\"\(SVGMarkup.number(y))\" font-size=\"\(SVGMarkup.number(size))\"\(weight)\(anchoring) fill=\"\(fill)\">\(inner)</text>"
+        return "<text x=\"\(Markup.number(x))\" y=\"\(Markup.number(y))\" font-size=\"\(Markup.number(size))\"\(weight)\(anchoring) fill=\"\(fill)\">\(inner)</text>"
     }
 
     // Text is laid out without a font engine, so widths are estimated from Helvetica's
@@ -457,4 +459,4 @@ private enum Style {
 }
 
 /// Shorthand for the many coordinates written into attributes.
-private func n(_ value: Double) -> String { SVGMarkup.number(value) }
+private func n(_ value: Double) -> String { Markup.number(value) }

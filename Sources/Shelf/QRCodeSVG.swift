@@ -1,3 +1,5 @@
+import Domain
+
 extension QRCode {
     /// Modules along one side including the quiet zone on both sides.
     public var sizeWithQuietZone: Int { size + 2 * Self.quietZone }
@@ -26,8 +28,8 @@ extension QRCode {
     /// An `<svg>` element drawing the code and its quiet zone into the square at (`x`, `y`)
     /// with sides of `side` user units of the enclosing SVG.
     public func svgElement(x: Double, y: Double, side: Double, dark: String = "#000", light: String = "#fff") -> String {
-        "<svg x=\"\(SVGMarkup.number(x))\" y=\"\(SVGMarkup.number(y))\" "
-            + "width=\"\(SVGMarkup.number(side))\" height=\"\(SVGMarkup.number(side))\" "
+        "<svg x=\"\(Markup.number(x))\" y=\"\(Markup.number(y))\" "
+            + "width=\"\(Markup.number(side))\" height=\"\(Markup.number(side))\" "
             + svgCanvas(dark: dark, light: light) + "</svg>"
     }
 
@@ -35,7 +37,7 @@ extension QRCode {
     /// e.g. for the pickup code on an order confirmation page. `title` is announced by screen readers.
     public func svgDocument(moduleSize: Int = 8, title: String? = nil, dark: String = "#000", light: String = "#fff") -> String {
         let pixels = sizeWithQuietZone * max(moduleSize, 1)
-        let titleElement = title.map { "<title>\(SVGMarkup.escape($0))</title>" } ?? ""
+        let titleElement = title.map { "<title>\(Markup.escape($0))</title>" } ?? ""
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(pixels)\" height=\"\(pixels)\" role=\"img\" "
             + svgCanvas(dark: dark, light: light, prefix: titleElement) + "</svg>"
     }
@@ -46,43 +48,7 @@ extension QRCode {
         let side = sizeWithQuietZone
         return "viewBox=\"0 0 \(side) \(side)\" shape-rendering=\"crispEdges\">"
             + prefix
-            + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"\(SVGMarkup.escape(light))\"/>"
-            + "<path fill=\"\(SVGMarkup.escape(dark))\" d=\"\(svgPathData)\"/>"
-    }
-}
-
-/// Small helpers for writing SVG by hand.
-enum SVGMarkup {
-    /// Escapes text for element content and double- or single-quoted attributes, and drops
-    /// the control characters XML 1.0 forbids, so any input yields a well-formed document.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&apos;"
-            case "\t", "\n", "\r": escaped.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
-    }
-
-    /// A coordinate with at most 3 decimals (a micrometre when units are millimetres),
-    /// never in exponent notation, which SVG attributes do not all accept.
-    static func number(_ value: Double) -> String {
-        let thousandths = Int((value * 1000).rounded())
-        let sign = thousandths < 0 ? "-" : ""
-        let whole = abs(thousandths) / 1000, fraction = abs(thousandths) % 1000
-        guard fraction != 0 else { return sign + String(whole) }
-        var decimals = String(fraction)
-        decimals = String(repeating: "0", count: 3 - decimals.count) + decimals
-        while decimals.hasSuffix("0") { decimals.removeLast() }
-        return sign + String(whole) + "." + decimals
+            + "<rect width=\"\(side)\" height=\"\(side)\" fill=\"\(Markup.escape(light))\"/>"
+            + "<path fill=\"\(Markup.escape(dark))\" d=\"\(svgPathData)\"/>"
     }
 }

@@ -159,3 +159,23 @@ extension CapacityPlanner {
         }
     }
 }
+
+/// The allocator's capacity model of one store, for plans made outside the allocator (the
+/// capacity-planning report), so that both count with the same numbers.
+public struct StoreCapacityModel: Sendable {
+    public let template: SlotTemplate
+    public let model: SlotCapacityModel
+    /// Nil while the store has no forecast.
+    public let scale: BusynessScale?
+}
+
+extension SlotService {
+    /// Nil without a slot template.
+    public func capacityModel(storeID: Int64) async throws -> StoreCapacityModel? {
+        try await pool.withConnection { session in
+            try await CapacityPlanner.load(storeID: storeID, in: session).map {
+                StoreCapacityModel(template: $0.template, model: $0.model, scale: $0.scale)
+            }
+        }
+    }
+}

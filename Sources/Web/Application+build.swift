@@ -5,6 +5,7 @@ import NIOPosix
 import Orders
 import Picking
 import Postgres
+import Reports
 import Shelf
 import NIOCore
 import Notices
@@ -36,6 +37,7 @@ public struct AppDependencies: Sendable {
     public let shelves: ShelfService
     public let staff: StaffService
     public let notices: NoticeService
+    public let reports: ReportService
 }
 
 extension AppDependencies {
@@ -56,7 +58,8 @@ extension AppDependencies {
             picking: PickingService(pool: pool, slots: slots, logger: logger, claimTimeout: config.claimTimeout),
             shelves: ShelfService(pool: pool, publicBaseURL: config.publicBaseURL),
             staff: StaffService(pool: pool, logger: logger, bcryptCost: config.bcryptCost),
-            notices: NoticeService(pool: pool, logger: logger)
+            notices: NoticeService(pool: pool, logger: logger),
+            reports: ReportService(pool: pool, slots: slots)
         )
     }
 
@@ -166,6 +169,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestCon
     addIntakeRoutes(to: router, dependencies)
     addStaffRoutes(to: router, dependencies)
     addConsoleRoutes(to: router, dependencies)
+    addReportRoutes(to: router, dependencies)
     routes.fill(from: router.routes)
     return router
 }

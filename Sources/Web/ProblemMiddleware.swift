@@ -66,30 +66,14 @@ struct HTMLErrorPage {
         let html = """
             <!doctype html>
             <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(escapeHTML(problem.title))</title>
+            <title>\(Markup.escape(problem.title))</title>
             <style>body{font-family:system-ui,sans-serif;max-width:34rem;margin:3rem auto;padding:0 1rem;color:#222}h1{font-size:1.4rem}</style>
-            </head><body><h1>\(escapeHTML(problem.title))</h1><p>\(escapeHTML(problem.detail))</p><p><a href="/">Créneau</a></p></body></html>
+            </head><body><h1>\(Markup.escape(problem.title))</h1><p>\(Markup.escape(problem.detail))</p><p><a href="/">Créneau</a></p></body></html>
             """
         var headers = problem.headers
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: problem.status, headers: headers, body: .init(byteBuffer: .init(string: html)))
     }
-}
-
-func escapeHTML(_ text: String) -> String {
-    var escaped = ""
-    escaped.reserveCapacity(text.count)
-    for character in text {
-        switch character {
-        case "&": escaped += "&amp;"
-        case "<": escaped += "&lt;"
-        case ">": escaped += "&gt;"
-        case "\"": escaped += "&quot;"
-        case "'": escaped += "&#39;"
-        default: escaped.append(character)
-        }
-    }
-    return escaped
 }
 
 extension DomainErrorKind {

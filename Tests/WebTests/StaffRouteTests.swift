@@ -344,7 +344,10 @@ struct StaffRouteTests {
         StoreRoute(method: .post, path: "/api/staff/stores/{store}/orders/\(someOrder)/handover", roles: counter, body: "{}"),
         StoreRoute(method: .post, path: "/api/staff/stores/{store}/orders/\(someOrder)/start", roles: managing, body: "{}"),
         StoreRoute(method: .get, path: "/api/staff/stores/{store}/day", roles: managing),
-    ]
+        StoreRoute(method: .get, path: "/staff/stores/{store}/reports", roles: managing),
+    ] + ["utilization", "traffic", "promises", "waits", "picking", "posters", "capacity"].flatMap { report in
+        ["", ".csv", ".json"].map { StoreRoute(method: .get, path: "/staff/stores/{store}/reports/\(report)\($0)", roles: managing) }
+    }
 
     /// What the matrix above tries; a staff route added without adding it there fails the next test.
     static var routesInMatrix: Set<String> {
