@@ -6,6 +6,7 @@ import datetime
 import json
 import urllib.request
 import uuid
+from zoneinfo import ZoneInfo
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -80,9 +81,12 @@ def test_pick_substitute_stage_arrive_hand_over_with_live_pages(seeded_server, p
     assert phone.find_element(By.ID, "order-status").get_attribute("data-status") == "placed"
     live(phone)
 
-    # The manager starts it now, on the day of its slot.
+    # The manager starts it now, on the day of its slot (the store's date, not UTC's).
     signed_in(tablet, base, seeded_server.seed_output, "manager", "manager")
-    tablet.get(f"{base}/staff/stores/{STORE}/manager?date={order['slotStart'][:10]}")
+    slot_day = datetime.datetime.fromisoformat(order["slotStart"].replace("Z", "+00:00")).astimezone(ZoneInfo("Europe/Paris")).date()
+    tablet.get(f"{base}/staff/stores/{STORE}/manager?date={slot_day.isoformat()}")
+    WebDriverWait(tablet, 15).until(lambda d: number in d.find_element(By.ID, "upcoming").text,
+                                    message=f"order {number} ({order['slotStart']}) not among the day's orders to come")
     row = next(r for r in tablet.find_elements(By.CSS_SELECTOR, "#upcoming tr") if number in r.text)
     row.find_element(By.CSS_SELECTOR, "button.start-early").click()
     WebDriverWait(tablet, 15).until(lambda d: "Préparation lancée" in d.find_element(By.ID, "notice").text)

@@ -4,6 +4,7 @@ import re
 import subprocess
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from creneau_server import http_get
@@ -36,6 +37,8 @@ def choose_first_open_slot(phone):
         current = phone.current_url
         following = [d for d in days if d.get_attribute("href") not in current]
         following[0].click()
+        # Late in the day today has no slot left: wait for the next day's page, not the one left behind.
+        WebDriverWait(phone, 15).until(EC.staleness_of(following[0]))
     raise AssertionError("no bookable slot in the next seven days")
 
 
