@@ -9,9 +9,10 @@ import uuid
 from zoneinfo import ZoneInfo
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from creneau_server import demo_account, http_get
+from waiting import wait
 from test_staff_login import sign_in
 
 STORE = "creneau-rivoli"
@@ -57,17 +58,17 @@ def signed_in(tablet, base: str, seed_output: str, role: str, page: str):
     email, password = demo_account(seed_output, role)
     tablet.get(f"{base}/staff/login?next=/staff/stores/{STORE}/{page}")
     sign_in(tablet, email, password)
-    WebDriverWait(tablet, 15).until(lambda driver: driver.current_url.endswith(f"/staff/stores/{STORE}/{page}"))
+    wait(tablet).until(lambda driver: driver.current_url.endswith(f"/staff/stores/{STORE}/{page}"))
 
 
 def sign_out(tablet):
     tablet.find_element(By.ID, "logout").click()
-    WebDriverWait(tablet, 15).until(lambda driver: "/staff/login" in driver.current_url)
+    wait(tablet).until(lambda driver: "/staff/login" in driver.current_url)
 
 
 def live(driver):
     """Waits until the page's event stream is open, so no change is missed."""
-    WebDriverWait(driver, 15).until(
+    wait(driver).until(
         lambda d: d.find_element(By.CSS_SELECTOR, "[data-live]").get_attribute("data-live-state") == "open")
 
 
@@ -85,11 +86,11 @@ def test_pick_substitute_stage_arrive_hand_over_with_live_pages(seeded_server, p
     signed_in(tablet, base, seeded_server.seed_output, "manager", "manager")
     slot_day = datetime.datetime.fromisoformat(order["slotStart"].replace("Z", "+00:00")).astimezone(ZoneInfo("Europe/Paris")).date()
     tablet.get(f"{base}/staff/stores/{STORE}/manager?date={slot_day.isoformat()}")
-    WebDriverWait(tablet, 15).until(lambda d: number in d.find_element(By.ID, "upcoming").text,
+    wait(tablet).until(lambda d: number in d.find_element(By.ID, "upcoming").text,
                                     message=f"order {number} ({order['slotStart']}) not among the day's orders to come")
     row = next(r for r in tablet.find_elements(By.CSS_SELECTOR, "#upcoming tr") if number in r.text)
     row.find_element(By.CSS_SELECTOR, "button.start-early").click()
-    WebDriverWait(tablet, 15).until(lambda d: "Préparation lancée" in d.find_element(By.ID, "notice").text)
+    wait(tablet).until(lambda d: "Préparation lancée" in d.find_element(By.ID, "notice").text)
     sign_out(tablet)
 
     # The picker claims the chilled tote first (zone filter), replaces the chilled product.
@@ -97,33 +98,33 @@ def test_pick_substitute_stage_arrive_hand_over_with_live_pages(seeded_server, p
     assert number in tablet.find_element(By.ID, "queue").text
     Select(tablet.find_element(By.ID, "claim-zone")).select_by_value("chilled")
     tablet.find_element(By.ID, "claim").click()
-    WebDriverWait(tablet, 15).until(lambda d: "/tasks/" in d.current_url)
+    wait(tablet).until(lambda d: "/tasks/" in d.current_url)
     line = tablet.find_element(By.CSS_SELECTOR, ".pick-line")
     assert order["chilled"]["name"] in line.text
     substitute = Select(line.find_element(By.CSS_SELECTOR, "select[name=product]"))
     replacement = substitute.first_selected_option.text.split(" — ")[0]
     line.find_element(By.CSS_SELECTOR, "button.substitute").click()
-    WebDriverWait(tablet, 15).until(lambda d: "remplacé par" in d.find_element(By.CSS_SELECTOR, ".pick-line").text)
+    wait(tablet).until(lambda d: "remplacé par" in d.find_element(By.CSS_SELECTOR, ".pick-line").text)
     tablet.find_element(By.ID, "location").send_keys("F-03")
     tablet.find_element(By.ID, "stage").click()
-    WebDriverWait(tablet, 15).until(lambda d: "déposé en F-03" in d.find_element(By.ID, "notice").text)
+    wait(tablet).until(lambda d: "déposé en F-03" in d.find_element(By.ID, "notice").text)
 
     # The customer's page shows the substitution by itself, still in preparation.
-    WebDriverWait(phone, 15).until(lambda d: "remplacé par" in d.find_element(By.ID, "timeline").text)
+    wait(phone).until(lambda d: "remplacé par" in d.find_element(By.ID, "timeline").text)
     assert phone.find_element(By.ID, "order-status").get_attribute("data-status") == "picking"
 
     # Then the ambient tote: picked in full and staged, which makes the order ready.
     tablet.find_element(By.ID, "claim").click()
-    WebDriverWait(tablet, 15).until(lambda d: "/tasks/" in d.current_url)
+    wait(tablet).until(lambda d: "/tasks/" in d.current_url)
     tablet.find_element(By.CSS_SELECTOR, ".pick-line button.pick").click()
-    WebDriverWait(tablet, 15).until(lambda d: d.find_elements(By.ID, "stage-form"))
+    wait(tablet).until(lambda d: d.find_elements(By.ID, "stage-form"))
     tablet.find_element(By.ID, "location").send_keys("A-12")
     tablet.find_element(By.ID, "stage").click()
-    WebDriverWait(tablet, 15).until(lambda d: "est prête" in d.find_element(By.ID, "notice").text)
+    wait(tablet).until(lambda d: "est prête" in d.find_element(By.ID, "notice").text)
     sign_out(tablet)
 
     # Ready, on the customer's phone, without a reload.
-    WebDriverWait(phone, 15).until(lambda d: d.find_element(By.ID, "order-status").get_attribute("data-status") == "ready")
+    wait(phone).until(lambda d: d.find_element(By.ID, "order-status").get_attribute("data-status") == "ready")
     assert phone.find_element(By.ID, "ready-notice")
 
     # The counter is open; the customer says "I'm here" with a parking bay.
@@ -132,16 +133,16 @@ def test_pick_substitute_stage_arrive_hand_over_with_live_pages(seeded_server, p
     live(tablet)
     phone.find_element(By.ID, "bay").send_keys("B4")
     phone.find_element(By.ID, "arrive").click()
-    WebDriverWait(phone, 15).until(lambda d: d.find_elements(By.ID, "arrived-notice"))
+    wait(phone).until(lambda d: d.find_elements(By.ID, "arrived-notice"))
 
     # The counter sees the arrival by itself, with where each tote waits, and hands over.
-    WebDriverWait(tablet, 15).until(lambda d: number in d.find_element(By.ID, "arrivals").text)
+    wait(tablet).until(lambda d: number in d.find_element(By.ID, "arrivals").text)
     arrival = tablet.find_element(By.CSS_SELECTOR, f".arrival[data-order='{number}']")
     assert "place B4" in arrival.text and "F-03" in arrival.text and "A-12" in arrival.text
     arrival.find_element(By.CSS_SELECTOR, "button.hand-over").click()
-    WebDriverWait(tablet, 15).until(lambda d: "Commande remise" in d.find_element(By.ID, "notice").text)
+    wait(tablet).until(lambda d: "Commande remise" in d.find_element(By.ID, "notice").text)
 
     # The customer's page closes the story by itself.
-    WebDriverWait(phone, 15).until(lambda d: d.find_element(By.ID, "order-status").get_attribute("data-status") == "handed_over")
+    wait(phone).until(lambda d: d.find_element(By.ID, "order-status").get_attribute("data-status") == "handed_over")
     timeline = phone.find_element(By.ID, "timeline").text
     assert replacement.split(" ")[0] in timeline and "Remise effectuée" in timeline

@@ -5,9 +5,9 @@ import subprocess
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 from creneau_server import http_get
+from waiting import wait
 
 STORE = "creneau-rivoli"
 
@@ -38,7 +38,7 @@ def choose_first_open_slot(phone):
         following = [d for d in days if d.get_attribute("href") not in current]
         following[0].click()
         # Late in the day today has no slot left: wait for the next day's page, not the one left behind.
-        WebDriverWait(phone, 15).until(EC.staleness_of(following[0]))
+        wait(phone).until(EC.staleness_of(following[0]))
     raise AssertionError("no bookable slot in the next seven days")
 
 
@@ -58,7 +58,7 @@ def test_scan_to_confirmation_on_a_phone(seeded_server, phone, tmp_path):
     phone.find_element(By.ID, "quantity").send_keys("2")
     phone.find_element(By.ID, "add").click()
     # Each form answers with a redirect: wait for the page it leads to, not the one left behind.
-    WebDriverWait(phone, 15).until(lambda driver: driver.find_element(By.ID, "basket-count").text != "0")
+    wait(phone).until(lambda driver: driver.find_element(By.ID, "basket-count").text != "0")
     assert phone.find_element(By.ID, "basket-count").text == "2"
 
     # The basket shows the fee and the grand total before checkout.
@@ -74,7 +74,7 @@ def test_scan_to_confirmation_on_a_phone(seeded_server, phone, tmp_path):
     phone.find_element(By.ID, "name").send_keys("Camille Martin")
     phone.find_element(By.ID, "phone").send_keys("06 12 34 56 78")
     phone.find_element(By.ID, "place-order").click()
-    WebDriverWait(phone, 15).until(lambda driver: "/o/" in driver.current_url)
+    wait(phone).until(lambda driver: "/o/" in driver.current_url)
 
     # Confirmation: number, total unchanged, pickup code and a QR a counter can scan.
     assert "/o/" in phone.current_url

@@ -1,6 +1,6 @@
 """The demo manager opens every report from the console and finds its chart."""
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from waiting import wait
 
 from test_staff_login import demo_account, sign_in
 
@@ -23,10 +23,10 @@ def test_manager_opens_each_report_and_finds_its_chart(seeded_server, tablet):
     # Signed out, the store's console leads to the login form, and back to the console after it.
     tablet.get(f"{seeded_server.url}/staff/stores/{STORE}")
     sign_in(tablet, email, password)
-    WebDriverWait(tablet, 15).until(lambda driver: driver.current_url.endswith(f"/staff/stores/{STORE}"))
+    wait(tablet).until(lambda driver: driver.current_url.endswith(f"/staff/stores/{STORE}"))
 
     tablet.find_element(By.ID, "tile-reports").click()
-    WebDriverWait(tablet, 10).until(lambda driver: driver.current_url.endswith(f"/staff/stores/{STORE}/reports"))
+    wait(tablet, 10).until(lambda driver: driver.current_url.endswith(f"/staff/stores/{STORE}/reports"))
     links = {slug: tablet.find_element(By.ID, f"report-{slug}").get_attribute("href") for slug in CHARTS}
 
     for slug, title in CHARTS.items():

@@ -1,7 +1,7 @@
 """A member of staff signs in with the password the demo seed printed, sees their store, signs out."""
 from creneau_server import demo_account
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from waiting import wait
 
 STORE = "creneau-rivoli"
 
@@ -25,7 +25,7 @@ def test_picker_signs_in_sees_the_store_and_signs_out(seeded_server, phone):
 
     sign_in(phone, email, password)
     # Sign-in runs bcrypt on purpose: wait for the redirect rather than reading the URL at once.
-    WebDriverWait(phone, 15).until(lambda driver: not driver.current_url.endswith("/staff/login"))
+    wait(phone).until(lambda driver: not driver.current_url.endswith("/staff/login"))
     assert phone.current_url.endswith(f"/staff/stores/{STORE}")
     assert phone.find_element(By.ID, "store-name").text == "Créneau Rivoli"
     assert phone.find_element(By.ID, "role").text == "préparateur"
@@ -35,7 +35,7 @@ def test_picker_signs_in_sees_the_store_and_signs_out(seeded_server, phone):
     phone.get(f"{seeded_server.url}/staff")
     assert STORE in phone.find_element(By.ID, "stores").get_attribute("innerHTML")
     phone.find_element(By.ID, "logout").click()
-    WebDriverWait(phone, 15).until(lambda driver: "/staff/login" in driver.current_url)
+    wait(phone).until(lambda driver: "/staff/login" in driver.current_url)
     assert "/staff/login" in phone.current_url
     phone.get(f"{seeded_server.url}/staff")
     assert "/staff/login" in phone.current_url
