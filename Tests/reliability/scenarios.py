@@ -5,6 +5,7 @@ and returns (figures, problems): a scenario passes when `problems` is empty.
 """
 import concurrent.futures
 import configparser
+import datetime
 import json
 import os
 import signal
@@ -277,7 +278,9 @@ def stalled_database(db: PgCluster, work: Path, short: bool):
             try:
                 time.sleep(1.5)  # the load's requests fill the pool and hang there
                 while time.time() - stopped_at < stall_s - 0.5:
-                    for path in ("/healthz", f"/api/stores/{STORE}/slots"):
+                    # A well-formed request each (stores are remembered a few seconds, so a malformed one
+                    # would be refused before any query, with a 400, stalled database or not).
+                    for path in ("/healthz", f"/api/stores/{STORE}/slots?date={datetime.date.today().isoformat()}"):
                         began = time.time()
                         status, headers, _ = http("GET", server.url + path, timeout=acquire_ms / 1000 + 10)
                         probes.append((path, status, headers.get("retry-after"), round(time.time() - began, 3)))
