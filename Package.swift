@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -107,10 +108,24 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
+        // `creneau simulate`: whole store days played over HTTP against a server on its own clock.
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "Domain", "Forecast", "Postgres", "Shelf", "Slots", "Orders", "Picking", "Staff", "Web",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "creneau",
             dependencies: [
-                "Web",
+                "Web", "Simulator", "Domain",
                 "Postgres",
                 "Forecast",
                 "Shelf", "Slots", "Orders", "Staff", "Notices", "Reports",
@@ -169,6 +184,11 @@ let package = Package(
         .testTarget(
             name: "ForecastTests",
             dependencies: ["Forecast"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "Web", "Slots", "Shelf", "Forecast", "Postgres", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

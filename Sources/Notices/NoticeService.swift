@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import Postgres
@@ -97,7 +98,7 @@ public struct NoticeService: Sendable {
     /// once per order and slot. An order that became ready inside that window is left
     /// out: its "ready" notice went out at the same moment and already says it all.
     @discardableResult
-    public func enqueueComeNow(now: Date = Date()) async throws -> Int {
+    public func enqueueComeNow(now: Date = WallClock.now()) async throws -> Int {
         try await pool.withTransaction { tx in
             let due = try await tx.query("""
                 SELECT o.store_id, o.order_id
@@ -135,7 +136,7 @@ public struct NoticeService: Sendable {
     /// lease runs out; delivery is at least once there. The second copy is the same message
     /// (same Message-ID, derived from the notice, and the same Date), so mail clients and
     /// the customer can tell it is a duplicate, not a new notice.
-    public func deliverDue(via mailer: Mailer, now: Date = Date(), limit: Int = Self.batchSize) async throws -> DeliveryReport {
+    public func deliverDue(via mailer: Mailer, now: Date = WallClock.now(), limit: Int = Self.batchSize) async throws -> DeliveryReport {
         let leased = try await lease(now: now, limit: limit)
         var report = DeliveryReport()
         for notice in leased {

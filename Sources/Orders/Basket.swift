@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -57,11 +58,12 @@ extension OrderService {
     }
 
     /// A new empty basket; the token is shown once and only its hash is kept.
-    public func createBasket(storeID: Int64) async throws -> (token: String, basket: Basket) {
+    public func createBasket(storeID: Int64, now: Date = WallClock.now()) async throws -> (token: String, basket: Basket) {
         let token = Tokens.secret()
         let row = try await pool.query("""
-            INSERT INTO baskets (store_id, token_hash)
-            SELECT store_id, sha256(convert_to(\(token), 'UTF8')) FROM stores WHERE store_id = \(storeID) AND active
+            INSERT INTO baskets (store_id, token_hash, created_at, updated_at, expires_at)
+            SELECT store_id, sha256(convert_to(\(token), 'UTF8')), \(now), \(now), \(now)::timestamptz + interval '30 days'
+              FROM stores WHERE store_id = \(storeID) AND active
             RETURNING basket_id
             """)
         guard let basketID = try row.first?.decode(UUID.self, "basket_id") else { throw OrderError.storeNotTakingOrders }
@@ -105,18 +107,19 @@ extension OrderService {
                     ON CONFLICT (store_id, basket_id, product_id) DO UPDATE SET quantity = EXCLUDED.quantity
                     """)
             }
-            try await tx.query("UPDATE baskets SET updated_at = now(), expires_at = now() + interval '30 days' WHERE store_id = \(storeID) AND basket_id = \(basketID)")
+            let now = WallClock.now()
+            try await tx.query("UPDATE baskets SET updated_at = \(now), expires_at = \(now)::timestamptz + interval '30 days' WHERE store_id = \(storeID) AND basket_id = \(basketID)")
             guard let basket = try await loadBasket(storeID: storeID, token: token, in: tx) else { throw OrderError.unknownBasket }
             return basket
         }
     }
 
     /// Locks the basket row for a change; refuses unknown, expired and already ordered baskets.
-    func lockOpenBasket(storeID: Int64, token: String, in tx: PostgresSession) async throws -> UUID {
+    func lockOpenBasket(storeID: Int64, token: String, now: Date = WallClock.now(), in tx: PostgresSession) async throws -> UUID {
         guard Tokens.isWellFormedSecret(token) else { throw OrderError.unknownBasket }
         let rows = try await tx.query("""
             SELECT basket_id, order_id FROM baskets
-            WHERE store_id = \(storeID) AND token_hash = sha256(convert_to(\(token), 'UTF8')) AND expires_at > now()
+            WHERE store_id = \(storeID) AND token_hash = sha256(convert_to(\(token), 'UTF8')) AND expires_at > \(now)
             FOR UPDATE
             """)
         guard let row = rows.first else { throw OrderError.unknownBasket }
@@ -125,12 +128,12 @@ extension OrderService {
     }
 
     /// `lock` takes the basket row for the caller's transaction in the same read.
-    func loadBasket(storeID: Int64, token: String, lock: Bool = false, in session: PostgresSession) async throws -> Basket? {
+    func loadBasket(storeID: Int64, token: String, lock: Bool = false, now: Date = WallClock.now(), in session: PostgresSession) async throws -> Basket? {
         let lockClause: SQL = lock ? "FOR UPDATE OF b" : ""
         let header = try await session.query("""
             SELECT b.basket_id, b.hold_id, b.order_id, s.slot_fee_cents
             FROM baskets b JOIN stores s ON s.store_id = b.store_id
-            WHERE b.store_id = \(storeID) AND b.token_hash = sha256(convert_to(\(token), 'UTF8')) AND b.expires_at > now()
+            WHERE b.store_id = \(storeID) AND b.token_hash = sha256(convert_to(\(token), 'UTF8')) AND b.expires_at > \(now)
             \(lockClause)
             """)
         guard let row = header.first else { return nil }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 import Slots
@@ -57,7 +58,7 @@ extension OrderService {
     /// Takes a hold on `slotID` sized to the basket and remembers it on the basket,
     /// in one transaction: the basket is read (and locked, so two taps for one
     /// basket cannot leave two holds) in the same statement that sizes it.
-    public func chooseSlot(storeID: Int64, token: String, slotID: Int64, now: Date = Date()) async throws -> SlotHold {
+    public func chooseSlot(storeID: Int64, token: String, slotID: Int64, now: Date = WallClock.now()) async throws -> SlotHold {
         try await pool.withTransaction { tx in
             guard let basket = try await tx.query("""
                 SELECT b.basket_id, b.order_id, l.lines, l.picking_seconds
@@ -66,7 +67,7 @@ extension OrderService {
                        SELECT count(*)::int AS lines, coalesce(sum(bl.quantity * p.picking_seconds), 0)::int AS picking_seconds
                          FROM basket_lines bl JOIN products p ON p.product_id = bl.product_id
                         WHERE bl.store_id = b.store_id AND bl.basket_id = b.basket_id) l
-                 WHERE b.store_id = \(storeID) AND b.token_hash = sha256(convert_to(\(token), 'UTF8')) AND b.expires_at > now()
+                 WHERE b.store_id = \(storeID) AND b.token_hash = sha256(convert_to(\(token), 'UTF8')) AND b.expires_at > \(now)
                    FOR UPDATE OF b
                 """).first else { throw OrderError.unknownBasket }
             guard try basket.decode(UUID?.self, "order_id") == nil else { throw OrderError.basketAlreadyOrdered }
@@ -77,7 +78,7 @@ extension OrderService {
                 pickingMinutes: Basket.pickingMinutes(seconds: try basket.decode(Int.self, "picking_seconds")), now: now, in: tx
             )
             try await tx.query("""
-                UPDATE baskets SET hold_id = \(hold.holdID), updated_at = now()
+                UPDATE baskets SET hold_id = \(hold.holdID), updated_at = \(now)
                 WHERE store_id = \(storeID) AND basket_id = \(basketID)
                 """)
             return hold
@@ -91,7 +92,7 @@ extension OrderService {
     /// Places the basket's order exactly once per idempotency key: the key is
     /// claimed in the same transaction as the order, stock is reserved and
     /// the slot hold becomes a booking, or nothing happens at all.
-    public func placeOrder(storeID: Int64, token: String, contact: Contact, idempotencyKey: String, now: Date = Date()) async throws -> Submission {
+    public func placeOrder(storeID: Int64, token: String, contact: Contact, idempotencyKey: String, now: Date = WallClock.now()) async throws -> Submission {
         guard Self.isValidIdempotencyKey(idempotencyKey) else { throw OrderError.invalidIdempotencyKey }
         guard Tokens.isWellFormedSecret(token) else { throw OrderError.unknownBasket }
         try contact.validate()
@@ -125,7 +126,7 @@ extension OrderService {
                 return try await replay(storeID: storeID, key: key, fingerprint: requestFingerprint, in: tx)
             }
 
-            guard let basket = try await loadBasket(storeID: storeID, token: token, lock: true, in: tx) else { throw OrderError.unknownBasket }
+            guard let basket = try await loadBasket(storeID: storeID, token: token, lock: true, now: now, in: tx) else { throw OrderError.unknownBasket }
             guard basket.orderID == nil else { throw OrderError.basketAlreadyOrdered }
             let basketID = basket.basketID
             guard !basket.lines.isEmpty else { throw OrderError.emptyBasket }
@@ -159,7 +160,7 @@ extension OrderService {
             try await OrderTimeline.append(storeID: storeID, orderID: orderID, kind: "placed", at: now, detail: [
                 "total": String(placed.totalCents), "slot_start": OrderTimeline.iso(booking.start),
             ], in: tx)
-            try await tx.query("UPDATE baskets SET order_id = \(orderID), hold_id = NULL, updated_at = now() WHERE store_id = \(storeID) AND basket_id = \(basketID)")
+            try await tx.query("UPDATE baskets SET order_id = \(orderID), hold_id = NULL, updated_at = \(now) WHERE store_id = \(storeID) AND basket_id = \(basketID)")
             let body = try Self.encode(placed)
             try await tx.query("""
                 UPDATE idempotency_keys SET response_status = 201, response_body = \(body) WHERE store_id = \(storeID) AND key = \(key)

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Notices
 import Postgres
@@ -57,7 +58,7 @@ public struct OrderView: Sendable, Codable, Equatable {
 extension OrderService {
     public static func isWellFormedLink(_ link: String) -> Bool { Tokens.isWellFormedSecret(link) }
 
-    public func order(link: String, now: Date = Date()) async throws -> OrderView {
+    public func order(link: String, now: Date = WallClock.now()) async throws -> OrderView {
         guard Tokens.isWellFormedSecret(link) else { throw OrderError.unknownOrder }
         return try await pool.withConnection { session in
             guard let view = try await loadOrder(link: link, now: now, lock: false, in: session) else { throw OrderError.unknownOrder }
@@ -66,7 +67,7 @@ extension OrderService {
     }
 
     /// Cancels before the cutoff: stock and slot capacity go back, and the timeline says so.
-    public func cancel(link: String, now: Date = Date()) async throws -> OrderView {
+    public func cancel(link: String, now: Date = WallClock.now()) async throws -> OrderView {
         guard Tokens.isWellFormedSecret(link) else { throw OrderError.unknownOrder }
         return try await pool.withTransaction { tx in
             let order = try await changeableOrder(link: link, now: now, in: tx)
@@ -88,7 +89,7 @@ extension OrderService {
 
     /// Moves the order to another slot before the cutoff. The new slot's
     /// capacity is held first; the swap itself is one transaction.
-    public func changeSlot(link: String, slotID: Int64, now: Date = Date()) async throws -> OrderView {
+    public func changeSlot(link: String, slotID: Int64, now: Date = WallClock.now()) async throws -> OrderView {
         let current = try await order(link: link, now: now)
         guard current.changeable else { throw current.status == "placed" ? OrderError.tooLateToChange : OrderError.notChangeable(status: current.status) }
         guard slotID != current.slotID else { return current }
@@ -128,7 +129,7 @@ extension OrderService {
     }
 
     /// Erases name, phone and e-mail; the order stays, anonymised, for the store's accounts.
-    public func erasePersonalData(link: String, now: Date = Date()) async throws -> OrderView {
+    public func erasePersonalData(link: String, now: Date = WallClock.now()) async throws -> OrderView {
         guard Tokens.isWellFormedSecret(link) else { throw OrderError.unknownOrder }
         return try await pool.withTransaction { tx in
             guard let order = try await loadOrder(link: link, now: now, lock: true, in: tx) else { throw OrderError.unknownOrder }

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -14,7 +15,7 @@ extension OrderService {
     /// The nightly clean-up: contact details go `contactRetentionDays` after
     /// the pickup slot, timeline events, customer notices and scans after 12 months,
     /// replay records after a day, and abandoned baskets when they expire.
-    public func purge(now: Date = Date(), contactRetentionDays: Int = 90) async throws -> PurgeReport {
+    public func purge(now: Date = WallClock.now(), contactRetentionDays: Int = 90) async throws -> PurgeReport {
         try await pool.withTransaction { tx in
             let erased = try await tx.query("""
                 UPDATE orders SET customer_name = NULL, customer_phone = NULL, customer_email = NULL, contact_erased_at = \(now)

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Orders
 import Postgres
@@ -8,7 +9,7 @@ extension PickingService {
     /// Records the arrival and an `arrived` event once; checking in again only
     /// updates the parking bay when one is given.
     public func checkIn(
-        storeID: Int64, order reference: OrderReference, parkingBay: String? = nil, via: ArrivalChannel, now: Date = Date()
+        storeID: Int64, order reference: OrderReference, parkingBay: String? = nil, via: ArrivalChannel, now: Date = WallClock.now()
     ) async throws -> Arrival {
         let bay = try Self.validParkingBay(parkingBay)
         let lookup: SQL

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import Postgres
@@ -14,7 +15,7 @@ extension PickingService {
     /// it is taken over in its place in the queue, its done lines kept (a tote
     /// picked in full but never staged comes back `picked`, for the taker to stage).
     /// The first claim of an order writes `picking_started` on its timeline.
-    public func claimNext(storeID: Int64, picker: String, zone: TemperatureZone? = nil, now: Date = Date()) async throws -> PickingTask? {
+    public func claimNext(storeID: Int64, picker: String, zone: TemperatureZone? = nil, now: Date = WallClock.now()) async throws -> PickingTask? {
         let picker = try Self.validPicker(picker)
         // Autocommit, one round trip: it waits on nothing but its one order's row, whose
         // holders never wait on a task lock, so it cannot be part of a deadlock.
@@ -30,7 +31,7 @@ extension PickingService {
     /// statement, with the same SKIP LOCKED selection as `claimNext`; a larger
     /// task is left for a single claim, without holding the batch back.
     public func claimBatch(
-        storeID: Int64, picker: String, zone: TemperatureZone, maxOrders: Int, maxLines: Int, now: Date = Date()
+        storeID: Int64, picker: String, zone: TemperatureZone, maxOrders: Int, maxLines: Int, now: Date = WallClock.now()
     ) async throws -> [PickingTask] {
         let picker = try Self.validPicker(picker)
         guard (1...20).contains(maxOrders) else { throw PickingError.invalid("A batch holds 1 to 20 orders.") }
@@ -51,7 +52,7 @@ extension PickingService {
     /// Claims also take stale tasks over by themselves; this keeps the queue
     /// overview honest and is meant to run periodically.
     @discardableResult
-    public func releaseAbandonedClaims(storeID: Int64, now: Date = Date()) async throws -> [Int64] {
+    public func releaseAbandonedClaims(storeID: Int64, now: Date = WallClock.now()) async throws -> [Int64] {
         let staleBefore = now.addingTimeInterval(-claimTimeout)
         // Retrying transaction: two sweeps updating the same rows in different orders may deadlock.
         let rows = try await pool.withTransaction { tx in

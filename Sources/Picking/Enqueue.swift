@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import Postgres
@@ -12,7 +13,7 @@ extension PickingService {
     /// A concurrent cancellation either wins (the order is not enqueued) or
     /// loses (it finds the order `picking` and refuses).
     @discardableResult
-    public func enqueueDue(storeID: Int64, now: Date = Date()) async throws -> EnqueueSummary {
+    public func enqueueDue(storeID: Int64, now: Date = WallClock.now()) async throws -> EnqueueSummary {
         // One statement, but in a retrying transaction: two sweeps locking the same
         // orders in different orders would deadlock, and the loser simply runs again.
         let row = try await pool.withTransaction { tx in
@@ -29,7 +30,7 @@ extension PickingService {
     /// pickers free takes work early (the customer can no longer change or
     /// cancel it from then on, as for any order in picking).
     @discardableResult
-    public func startEarly(storeID: Int64, orderID: UUID, now: Date = Date()) async throws -> EnqueueSummary {
+    public func startEarly(storeID: Int64, orderID: UUID, now: Date = WallClock.now()) async throws -> EnqueueSummary {
         let row = try await pool.withTransaction { tx in
             try await tx.query(Self.enqueueStatement(storeID: storeID, now: now, only: orderID)).single()
         }

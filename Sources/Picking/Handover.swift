@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Orders
 import Postgres
@@ -10,7 +11,7 @@ extension PickingService {
     /// wait (handover − max(arrival, slot start)) is recorded on the slot booking
     /// through Slots, all in one transaction. An order that is not ready, or
     /// whose customer has not checked in, is refused and nothing changes.
-    public func handOver(storeID: Int64, orderID: UUID, now: Date = Date()) async throws -> Handover {
+    public func handOver(storeID: Int64, orderID: UUID, now: Date = WallClock.now()) async throws -> Handover {
         try await pool.withTransaction { tx in
             guard let order = try await tx.query("""
                 SELECT status, total_cents FROM orders WHERE store_id = \(storeID) AND order_id = \(orderID) FOR UPDATE

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Orders
 import Postgres
@@ -20,7 +21,7 @@ extension PickingService {
     /// Records `quantity` more units of the line as picked. The line is done when
     /// all ordered units are picked; more than ordered is refused.
     public func pick(
-        storeID: Int64, taskID: Int64, lineNo: Int, picker: String, quantity: Int, now: Date = Date()
+        storeID: Int64, taskID: Int64, lineNo: Int, picker: String, quantity: Int, now: Date = WallClock.now()
     ) async throws -> PickingTask {
         let picker = try Self.validPicker(picker)
         try Self.checkQuantity(quantity)
@@ -53,7 +54,7 @@ extension PickingService {
     /// units reserved, the order's total recomputed, the timeline told.
     public func substitute(
         storeID: Int64, taskID: Int64, lineNo: Int, picker: String, productID: Int64, quantity: Int,
-        now: Date = Date()
+        now: Date = WallClock.now()
     ) async throws -> PickingTask {
         let picker = try Self.validPicker(picker)
         try Self.checkQuantity(quantity)
@@ -111,7 +112,7 @@ extension PickingService {
 
     /// Closes the line with what was picked so far: the rest is missing, not
     /// charged, its reservation released, and the timeline says so.
-    public func markMissing(storeID: Int64, taskID: Int64, lineNo: Int, picker: String, now: Date = Date()) async throws -> PickingTask {
+    public func markMissing(storeID: Int64, taskID: Int64, lineNo: Int, picker: String, now: Date = WallClock.now()) async throws -> PickingTask {
         let picker = try Self.validPicker(picker)
         return try await pool.withTransaction { tx in
             let task = try await lockTask(storeID: storeID, taskID: taskID, picker: picker, in: tx)

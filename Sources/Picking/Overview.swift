@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 import Slots
@@ -55,7 +56,7 @@ public struct StoreDay: Sendable, Codable, Equatable {
 extension PickingService {
     /// The day's slots with booked / capacity, orders at risk, orders late
     /// against their promise (at `now`), who picked, and what is still to come.
-    public func storeDay(storeID: Int64, date: String, now: Date = Date()) async throws -> StoreDay {
+    public func storeDay(storeID: Int64, date: String, now: Date = WallClock.now()) async throws -> StoreDay {
         let slotLoads = try await slots.dayLoad(storeID: storeID, date: date)
         let day: SQL = """
             o.slot_starts_at >= (\(date)::date::timestamp AT TIME ZONE st.time_zone)

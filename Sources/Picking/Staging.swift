@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Notices
 import Orders
@@ -14,7 +15,7 @@ extension PickingService {
     /// Puts a picked task's tote at `location` (a shelf or fridge of the staging
     /// area). When every zone of the order is staged, the order becomes ready,
     /// and its timeline and the customer's "ready" notice say so, in the same transaction.
-    public func stage(storeID: Int64, taskID: Int64, picker: String, location: String, now: Date = Date()) async throws -> StageResult {
+    public func stage(storeID: Int64, taskID: Int64, picker: String, location: String, now: Date = WallClock.now()) async throws -> StageResult {
         let picker = try Self.validPicker(picker)
         let location = location.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...40).contains(location.count) else { throw PickingError.invalid("Give the staging location (1 to 40 characters).") }

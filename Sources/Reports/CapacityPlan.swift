@@ -1,3 +1,4 @@
+import Domain
 import Forecast
 import Foundation
 import Postgres
@@ -40,7 +41,7 @@ extension ReportService {
     /// each hour needs to sell its expected orders within the promise: the allocator's own
     /// capacity model (`SlotCapacityModel`, Erlang C at the counter) run backwards, searching
     /// the smallest staff whose capacity covers the demand.
-    public func capacityPlan(storeID: Int64, range: ReportRange, now: Date = Date()) async throws -> CapacityPlanReport {
+    public func capacityPlan(storeID: Int64, range: ReportRange, now: Date = WallClock.now()) async throws -> CapacityPlanReport {
         let bounds = try await bounds(storeID: storeID, range)
         let tz = bounds.timeZone
         let weeks = Self.demandHistoryWeeks

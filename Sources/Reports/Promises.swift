@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -44,7 +45,7 @@ extension ReportService {
     /// by the slot start (orders.ready_at ≤ slot_starts_at) and the share of handovers within
     /// the promised wait (slot_bookings.actual_wait_minutes ≤ promised_wait_minutes), per day,
     /// per slot start time and in all; and the late ones.
-    public func promises(storeID: Int64, range: ReportRange, now: Date = Date()) async throws -> PromisesReport {
+    public func promises(storeID: Int64, range: ReportRange, now: Date = WallClock.now()) async throws -> PromisesReport {
         let bounds = try await bounds(storeID: storeID, range)
         let judged: SQL = """
             SELECT o.order_number, o.slot_starts_at, o.ready_at,

@@ -33,7 +33,7 @@ public struct ReportRange: Sendable, Codable, Equatable {
     public var days: Int { LocalDate(parsing: to)!.dayIndex - LocalDate(parsing: from)!.dayIndex + 1 }
 
     /// The store's calendar day at `now`.
-    public static func today(timeZone: String, now: Date = Date()) -> LocalDate {
+    public static func today(timeZone: String, now: Date = WallClock.now()) -> LocalDate {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: timeZone) ?? TimeZone(identifier: "Europe/Paris")!
         let day = calendar.dateComponents([.year, .month, .day], from: now)
@@ -134,7 +134,7 @@ public struct ReportService: Sendable {
     }
 
     /// One report by kind, for the routes and the command line.
-    public func report(_ kind: ReportKind, storeID: Int64, range: ReportRange, now: Date = Date()) async throws -> any Report {
+    public func report(_ kind: ReportKind, storeID: Int64, range: ReportRange, now: Date = WallClock.now()) async throws -> any Report {
         switch kind {
         case .utilization: try await utilization(storeID: storeID, range: range)
         case .traffic: try await traffic(storeID: storeID, range: range)

@@ -129,7 +129,7 @@ extension ShelfService {
 
     /// Resolves a poster code and records the anonymous scan, in one round
     /// trip: this is the page a phone opens from the subway.
-    public func landing(code: String) async throws -> ScanLanding {
+    public func landing(code: String, now: Date = WallClock.now()) async throws -> ScanLanding {
         guard Self.isWellFormedScanCode(code) else { throw CatalogError.unknownScanCode }
         let rows = try await pool.query("""
             WITH item AS (
@@ -139,8 +139,8 @@ extension ShelfService {
                 JOIN stores st ON st.store_id = si.store_id
                 WHERE si.code = \(code) AND s.retired_at IS NULL AND st.active
             ), scan AS (
-                INSERT INTO scans (store_id, shelf_id, product_id)
-                SELECT store_id, shelf_id, product_id FROM item
+                INSERT INTO scans (store_id, shelf_id, product_id, scanned_at)
+                SELECT store_id, shelf_id, product_id, \(now) FROM item
                 RETURNING scan_id
             )
             SELECT \(StoreProduct.columns), (SELECT scan_id FROM scan) AS scan_id, item.shelf_slug, item.shelf_title,

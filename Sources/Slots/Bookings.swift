@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -34,7 +35,7 @@ extension SlotService {
     /// conditional UPDATE as a new hold: if the slot still has room (and is before its
     /// cutoff) the order is booked, otherwise `holdExpired`. A hold already reclaimed is
     /// simply `holdExpired`.
-    public func book(storeID: Int64, holdID: UUID, orderID: UUID, in transaction: PostgresSession, now: Date = Date()) async throws -> SlotBooking {
+    public func book(storeID: Int64, holdID: UUID, orderID: UUID, in transaction: PostgresSession, now: Date = WallClock.now()) async throws -> SlotBooking {
         let liveHold: SQL = """
             DELETE FROM slot_holds
              WHERE store_id = \(storeID) AND hold_id = \(holdID) AND expires_at > \(now)

@@ -1,3 +1,4 @@
+import Domain
 import Forecast
 import Foundation
 import Postgres
@@ -17,21 +18,32 @@ extension SlotService {
     /// 60-minute lead, 120-minute cutoff, the store's fee), a roster that covers its opening
     /// hours for 14 days, 8 weeks of synthetic hourly traffic with a weekly pattern, a
     /// forecast fitted on it and 14 days of slots. Deterministic for a given `now`.
+    ///
+    /// With `historyDays`, all of that starts that many days earlier (traffic up to then, the
+    /// forecast fitted then) and runs to 14 days from `now`: the past days are ready for
+    /// `creneau simulate` to play, so that reports have a history on first start.
     @discardableResult
-    public func seedDemo(storeID: Int64, now: Date = Date()) async throws -> DemoSummary {
+    public func seedDemo(storeID: Int64, now: Date = WallClock.now(), historyDays: Int = 0) async throws -> DemoSummary {
+        let start = now.addingTimeInterval(-Double(historyDays) * 86_400)
         let fee = try await pool.query("SELECT slot_fee_cents FROM stores WHERE store_id = \(storeID)")
         guard let feeRow = fee.first else { throw SlotError.unknownStore }
         let template = SlotTemplate(
             slotMinutes: 15, leadMinutes: 60, cutoffMinutes: 120, feeCents: try feeRow.decode(Int.self, "slot_fee_cents")
         )
         try await setTemplate(storeID: storeID, template)
-        let shifts = try await seedDemoRoster(storeID: storeID, template: template, now: now)
-        let lastHour = try await pool.withConnection { try await Self.localHour(storeID: storeID, at: now, in: $0) }
+        let shifts = try await seedDemoRoster(storeID: storeID, template: template, from: start, days: historyDays + Self.demoDays)
+        let lastHour = try await pool.withConnection { try await Self.localHour(storeID: storeID, at: start, in: $0) }
         let firstHour = lastHour.advanced(by: -Self.demoObservationWeeks * LocalHour.hoursPerWeek)
         let observations = (firstHour..<lastHour).map { Observation(hour: $0, count: DemoTraffic.count(at: $0)) }
         let stored = try await storeObservations(storeID: storeID, observations, source: .checkouts)
-        try await refitForecast(storeID: storeID, now: now)
-        let slots = try await generateSlots(storeID: storeID, days: Self.demoDays, now: now)
+        try await refitForecast(storeID: storeID, now: start)
+        var slots = try await generateSlots(storeID: storeID, days: Self.demoDays, now: start)
+        if historyDays > 0 {
+            try await refitForecast(storeID: storeID, now: now)
+            let later = try await generateSlots(storeID: storeID, days: Self.demoDays, now: now)
+            slots.created += later.created
+            slots.replan = later.replan
+        }
         return DemoSummary(shifts: shifts, observations: stored, slots: slots)
     }
 
@@ -40,16 +52,16 @@ extension SlotService {
     /// two handover staff all day (one counter alone cannot keep a 5-minute promise for
     /// even one order per 15 minutes) and a third on the middle hours. Every shift stays
     /// under 16 hours whatever the opening period.
-    private func seedDemoRoster(storeID: Int64, template: SlotTemplate, now: Date) async throws -> Int {
+    private func seedDemoRoster(storeID: Int64, template: SlotTemplate, from: Date, days: Int) async throws -> Int {
         try await pool.withTransaction { session in
             try await session.query("""
                 INSERT INTO roster_shifts (store_id, staff_name, role, starts_at, ends_at)
                 SELECT st.store_id, p.staff_name, p.role,
                        p.local_start AT TIME ZONE st.time_zone, p.local_end AT TIME ZONE st.time_zone
                   FROM stores st
-                 CROSS JOIN generate_series((\(now) AT TIME ZONE st.time_zone)::date::timestamp,
-                                            (\(now) AT TIME ZONE st.time_zone)::date::timestamp
-                                                + make_interval(days => \(Int32(Self.demoDays))),
+                 CROSS JOIN generate_series((\(from) AT TIME ZONE st.time_zone)::date::timestamp,
+                                            (\(from) AT TIME ZONE st.time_zone)::date::timestamp
+                                                + make_interval(days => \(Int32(days))),
                                             interval '1 day') AS d(day)
                   JOIN store_hours h ON h.store_id = st.store_id AND h.weekday = extract(isodow FROM d.day)
                  CROSS JOIN LATERAL (SELECT d.day + h.opens AS opens, d.day + h.closes AS closes,

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -13,7 +14,7 @@ extension SlotService {
     /// then re-plans every future slot. Idempotent: a slot is identified by its store and
     /// start, so running it again only recomputes capacities.
     @discardableResult
-    public func generateSlots(storeID: Int64, days: Int, now: Date = Date()) async throws -> GenerationSummary {
+    public func generateSlots(storeID: Int64, days: Int, now: Date = WallClock.now()) async throws -> GenerationSummary {
         try await pool.withTransaction { session in
             guard let template = try await session.query(
                 "SELECT \(SlotTemplate.columns) FROM slot_templates WHERE store_id = \(storeID)"

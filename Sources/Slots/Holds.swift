@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -7,7 +8,7 @@ extension SlotService {
 
     /// Takes capacity for `pickingMinutes` (and one order) in the slot for 10 minutes.
     /// A new hold for the same basket replaces its previous one.
-    public func hold(storeID: Int64, slotID: Int64, basketID: UUID, pickingMinutes: Double, now: Date = Date()) async throws -> SlotHold {
+    public func hold(storeID: Int64, slotID: Int64, basketID: UUID, pickingMinutes: Double, now: Date = WallClock.now()) async throws -> SlotHold {
         try await pool.withTransaction { session in
             try await hold(storeID: storeID, slotID: slotID, basketID: basketID, pickingMinutes: pickingMinutes, now: now, in: session)
         }
@@ -15,7 +16,7 @@ extension SlotService {
 
     /// The same, inside the caller's transaction (checkout reads and updates the basket in it too).
     public func hold(
-        storeID: Int64, slotID: Int64, basketID: UUID, pickingMinutes: Double, now: Date = Date(), in session: PostgresSession
+        storeID: Int64, slotID: Int64, basketID: UUID, pickingMinutes: Double, now: Date = WallClock.now(), in session: PostgresSession
     ) async throws -> SlotHold {
         let minutes = try Self.validPickingMinutes(pickingMinutes)
         // The previous hold's slot and the new one are locked in slot order first: a basket
@@ -53,7 +54,7 @@ extension SlotService {
     }
 
     /// The hold if it is still live (not expired, not yet booked), to show the chosen slot at checkout.
-    public func currentHold(storeID: Int64, holdID: UUID?, now: Date = Date()) async throws -> SlotHold? {
+    public func currentHold(storeID: Int64, holdID: UUID?, now: Date = WallClock.now()) async throws -> SlotHold? {
         guard let holdID else { return nil }
         return try await pool.query("""
             SELECT h.hold_id, h.slot_id, h.minutes, h.expires_at, s.starts_at, s.ends_at, t.fee_cents
@@ -74,7 +75,7 @@ extension SlotService {
     /// The periodic sweep: gives back the capacity of every expired hold of every store.
     /// Returns the number of holds released.
     @discardableResult
-    public func releaseExpiredHolds(now: Date = Date()) async throws -> Int {
+    public func releaseExpiredHolds(now: Date = WallClock.now()) async throws -> Int {
         try await pool.withTransaction { session in
             try await session.release(
                 "DELETE FROM slot_holds WHERE expires_at <= \(now) RETURNING store_id, slot_id, orders, minutes"

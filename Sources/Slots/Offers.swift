@@ -1,3 +1,4 @@
+import Domain
 import Forecast
 import Foundation
 import Postgres
@@ -8,7 +9,7 @@ extension SlotService {
     /// One statement on the slots index: capacity, forecast level and expected wait were
     /// stored on each slot by the last re-plan, so nothing is computed per request. Holds
     /// that expired but were not reclaimed yet do not count against what remains.
-    public func offers(storeID: Int64, date: String, now: Date = Date()) async throws -> [SlotOffer] {
+    public func offers(storeID: Int64, date: String, now: Date = WallClock.now()) async throws -> [SlotOffer] {
         guard LocalDate(parsing: date) != nil else {
             throw SlotError.invalid("The date must be a calendar date written YYYY-MM-DD, not \"\(date)\".")
         }

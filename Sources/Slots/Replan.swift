@@ -1,3 +1,4 @@
+import Domain
 import Forecast
 import Foundation
 import Notices
@@ -26,7 +27,7 @@ extension SlotService {
     /// nothing more. In such slots holds are released and the latest bookings flagged at
     /// risk with the minutes missing (see `AtRiskFlags`); nothing is silently dropped.
     @discardableResult
-    public func replan(storeID: Int64, now: Date = Date()) async throws -> ReplanSummary {
+    public func replan(storeID: Int64, now: Date = WallClock.now()) async throws -> ReplanSummary {
         try await pool.withTransaction { session in
             try await Self.replan(storeID: storeID, now: now, in: session)
         }
@@ -74,7 +75,7 @@ extension SlotService {
     }
 
     /// Future bookings that a re-plan could not keep, soonest slot first: the manager's list.
-    public func atRiskBookings(storeID: Int64, now: Date = Date()) async throws -> [SlotBooking] {
+    public func atRiskBookings(storeID: Int64, now: Date = WallClock.now()) async throws -> [SlotBooking] {
         try await pool.query("""
             SELECT \(SlotBooking.columns)
               FROM slot_bookings b JOIN slots s ON s.store_id = b.store_id AND s.slot_id = b.slot_id
@@ -85,7 +86,7 @@ extension SlotService {
 
     /// Slots an at-risk (or any) booked customer can move to: the available offers of the
     /// booking's day, then of the next day, without its current slot.
-    public func alternativeSlots(storeID: Int64, orderID: UUID, now: Date = Date()) async throws -> [SlotOffer] {
+    public func alternativeSlots(storeID: Int64, orderID: UUID, now: Date = WallClock.now()) async throws -> [SlotOffer] {
         try await pool.withConnection { try await Self.alternativeSlots(storeID: storeID, orderID: orderID, now: now, in: $0) }
     }
 

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 
@@ -19,7 +20,7 @@ extension SlotService {
 
     /// Adds a shift and re-plans the store's future slots in the same transaction.
     public func addShift(
-        storeID: Int64, staffName: String, role: StaffRole, startsAt: Date, endsAt: Date, now: Date = Date()
+        storeID: Int64, staffName: String, role: StaffRole, startsAt: Date, endsAt: Date, now: Date = WallClock.now()
     ) async throws -> RosterShift {
         let name = try Self.validStaffName(staffName)
         try Self.validateShiftLength(minutes: endsAt.timeIntervalSince(startsAt) / 60, line: nil)
@@ -42,7 +43,7 @@ extension SlotService {
     /// Removes a shift (someone called in sick) and re-plans: the slots it served lose
     /// capacity and bookings that no longer fit are flagged at risk.
     @discardableResult
-    public func removeShift(storeID: Int64, shiftID: Int64, now: Date = Date()) async throws -> ReplanSummary {
+    public func removeShift(storeID: Int64, shiftID: Int64, now: Date = WallClock.now()) async throws -> ReplanSummary {
         try await pool.withTransaction { session in
             let removed = try await session.query(
                 "DELETE FROM roster_shifts WHERE store_id = \(storeID) AND shift_id = \(shiftID) RETURNING shift_id"
@@ -56,7 +57,7 @@ extension SlotService {
     /// store's zone. All lines or none: the first bad line is reported and nothing changes.
     /// Re-plans after the import. Returns the number of shifts added.
     @discardableResult
-    public func importRoster(storeID: Int64, csv: String, now: Date = Date()) async throws -> Int {
+    public func importRoster(storeID: Int64, csv: String, now: Date = WallClock.now()) async throws -> Int {
         let lines = try RosterCSV.parse(csv)
         for line in lines {
             _ = try Self.validStaffName(line.staffName, line: line.number)

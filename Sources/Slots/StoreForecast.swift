@@ -1,3 +1,4 @@
+import Domain
 import Forecast
 import Foundation
 import Postgres
@@ -48,7 +49,7 @@ extension SlotService {
     /// most hours, since counts of different sources are not comparable), stores hourly
     /// forecasts for the next `forecastHorizonHours`, and re-plans future slots with them.
     @discardableResult
-    public func refitForecast(storeID: Int64, now: Date = Date()) async throws -> RefitSummary {
+    public func refitForecast(storeID: Int64, now: Date = WallClock.now()) async throws -> RefitSummary {
         try await pool.withTransaction { session in
             let rows = try await session.query("""
                 WITH chosen AS (

@@ -90,6 +90,20 @@ public struct StaffService: Sendable {
         )
     }
 
+    /// Replaces an account's password and signs it out everywhere.
+    public func setPassword(staffID: Int64, password: String) async throws {
+        guard password.count >= Self.minimumPasswordLength else {
+            throw StaffError.passwordTooShort(minimum: Self.minimumPasswordLength)
+        }
+        let cost = bcryptCost
+        let hash = await Self.offloaded { Bcrypt.hash(password, cost: cost) }
+        try await pool.withTransaction { tx in
+            let rows = try await tx.query("UPDATE staff SET password_hash = \(hash) WHERE staff_id = \(staffID)")
+            guard rows.affectedRows == 1 else { throw StaffError.unknownStaff }
+            try await tx.query("DELETE FROM staff_sessions WHERE staff_id = \(staffID)")
+        }
+    }
+
     public func setDisabled(staffID: Int64, _ disabled: Bool) async throws {
         try await pool.withTransaction { tx in
             let rows = try await tx.query("UPDATE staff SET disabled = \(disabled) WHERE staff_id = \(staffID)")

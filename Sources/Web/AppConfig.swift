@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Logging
 import Notices
@@ -39,6 +40,13 @@ public struct AppConfig: Sendable {
     public var liveStreamLimit: Duration = .seconds(300)
     /// A picking task held this long without progress goes back to the queue.
     public var claimTimeout: Double = 600
+    /// The time the server runs on: the system's, except under the day simulator.
+    public var clock: WallClock = .system
+    /// Run the periodic jobs on their timers (sweeps, reminders, e-mail). The simulator
+    /// turns them off and runs `ServerJobs.runOnce()` as its clock moves.
+    public var runsPeriodicJobs = true
+    /// Told the port once the server listens (with `port` 0, the one the system chose).
+    public var serverRunning: (@Sendable (_ port: Int) -> Void)?
     /// The SMTP server notices are e-mailed through (`smtp://host:port`); nil turns e-mail
     /// off, and notices are then only shown on order pages.
     public var smtpURL: String?

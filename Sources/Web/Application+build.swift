@@ -1,4 +1,5 @@
 import Foundation
+import Domain
 import Hummingbird
 import Logging
 import NIOPosix
@@ -75,6 +76,14 @@ extension AppDependencies {
 /// shutdown runs in reverse, so requests in flight finish before the pool and
 /// then the database close.
 public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = nil) async throws -> some ApplicationProtocol {
+    try await buildServer(config, logger: baseLogger).app
+}
+
+/// The server and its periodic jobs, for a caller that runs the jobs itself (the day
+/// simulator, with `config.runsPeriodicJobs` off).
+public func buildServer(
+    _ config: AppConfig, logger baseLogger: Logger? = nil
+) async throws -> (app: some ApplicationProtocol, jobs: ServerJobs) {
     var logger = baseLogger ?? Logger(label: "creneau")
     logger.logLevel = config.logLevel
     _ = MetricsRegistry.prometheus
@@ -91,11 +100,9 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
     }
     let (database, sessionDatabase) = databaseConfigurations(config, conninfo: conninfo)
     let dependencies = try await AppDependencies.make(config, database: database, sessionDatabase: sessionDatabase, logger: logger)
-    services += [
-        dependencies.pool, dependencies.listener, HoldSweeper(slots: dependencies.slots, logger: logger),
-        PickingSweeper(picking: dependencies.picking, shelves: dependencies.shelves, logger: logger),
-        NoticeDelivery(notices: dependencies.notices, mailer: mailer, logger: logger),
-    ]
+    let jobs = ServerJobs(dependencies, mailer: mailer, logger: logger)
+    services += [dependencies.pool, dependencies.listener]
+    if config.runsPeriodicJobs { services += jobs.services }
 
     var app = Application(
         router: buildRouter(dependencies),
@@ -103,6 +110,7 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
         onServerRunning: { [logger] channel in
             let port = channel.localAddress?.port ?? config.port
             logger.notice("Créneau is serving on http://\(config.host):\(port)")
+            config.serverRunning?(port)
         },
         logger: logger
     )
@@ -124,7 +132,7 @@ public func buildApplication(_ config: AppConfig, logger baseLogger: Logger? = n
             }
         }
     }
-    return app
+    return (app, jobs)
 }
 
 /// The pool's database, and the one for work that needs a session of its own
@@ -161,6 +169,7 @@ public func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestCon
         strictTransport: dependencies.config.publicBaseURL.lowercased().hasPrefix("https://")
     ))
     router.middlewares.add(ProblemMiddleware())
+    router.middlewares.add(ClockMiddleware(clock: dependencies.config.clock))
     let routes = RouteTable()
     router.middlewares.add(MethodNotAllowedMiddleware(table: routes))
     router.middlewares.add(FileMiddleware(Pages.staticDirectory, urlBasePath: "/static", searchForIndexHtml: false))

@@ -1,4 +1,5 @@
 import AsyncAlgorithms
+import Domain
 import Logging
 import Notices
 import ServiceLifecycle
@@ -10,6 +11,7 @@ struct NoticeDelivery: Service {
     let notices: NoticeService
     let mailer: Mailer?
     let logger: Logger
+    var clock: WallClock = .system
     var interval: Duration = .seconds(10)
 
     func run() async throws {
@@ -21,25 +23,34 @@ struct NoticeDelivery: Service {
             logger.notice("e-mail is off (CRENEAU_SMTP_URL is not set): notices are shown on order pages only")
         }
         for await _ in AsyncTimerSequence(interval: interval, clock: .continuous).cancelOnGracefulShutdown() {
-            do {
-                let reminders = try await notices.enqueueComeNow()
-                if reminders > 0 { logger.info("come-now notices written", metadata: ["count": "\(reminders)"]) }
-                guard let mailer else { continue }
-                // A full batch means more are due: keep going until the backlog is drained.
-                var report: DeliveryReport
-                repeat {
-                    report = try await notices.deliverDue(via: mailer)
-                    if report.total > 0 {
-                        logger.info("notices delivered", metadata: [
-                            "sent": "\(report.sent)", "retrying": "\(report.retrying)",
-                            "failed": "\(report.failed)", "no_address": "\(report.noAddress)",
-                        ])
-                    }
-                } while report.total >= NoticeService.batchSize && !Task.isShuttingDownGracefully
-            } catch {
-                // The database may be restarting; the next tick tries again, and leased notices come back.
-                logger.warning("notice round failed: \(error)")
-            }
+            await round()
+        }
+    }
+
+    /// Writes the reminders now due, then e-mails what is due (when a mailer is set).
+    func round() async {
+        await WallClock.$current.withValue(clock) { await roundOnClock() }
+    }
+
+    private func roundOnClock() async {
+        do {
+            let reminders = try await notices.enqueueComeNow()
+            if reminders > 0 { logger.info("come-now notices written", metadata: ["count": "\(reminders)"]) }
+            guard let mailer else { return }
+            // A full batch means more are due: keep going until the backlog is drained.
+            var report: DeliveryReport
+            repeat {
+                report = try await notices.deliverDue(via: mailer)
+                if report.total > 0 {
+                    logger.info("notices delivered", metadata: [
+                        "sent": "\(report.sent)", "retrying": "\(report.retrying)",
+                        "failed": "\(report.failed)", "no_address": "\(report.noAddress)",
+                    ])
+                }
+            } while report.total >= NoticeService.batchSize && !Task.isShuttingDownGracefully
+        } catch {
+            // The database may be restarting; the next tick tries again, and leased notices come back.
+            logger.warning("notice round failed: \(error)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import AsyncAlgorithms
+import Domain
 import Logging
 import Picking
 import ServiceLifecycle
@@ -12,6 +13,7 @@ struct PickingSweeper: Service {
     let picking: PickingService
     let shelves: ShelfService
     let logger: Logger
+    var clock: WallClock = .system
     var interval: Duration = .seconds(30)
 
     func run() async throws {
@@ -22,9 +24,11 @@ struct PickingSweeper: Service {
 
     func sweep() async {
         do {
-            for store in try await shelves.stores() {
-                try await picking.enqueueDue(storeID: store.id)
-                try await picking.releaseAbandonedClaims(storeID: store.id)
+            try await WallClock.$current.withValue(clock) {
+                for store in try await shelves.stores() {
+                    try await picking.enqueueDue(storeID: store.id)
+                    try await picking.releaseAbandonedClaims(storeID: store.id)
+                }
             }
         } catch {
             // The database may be restarting; the next tick tries again.

@@ -13,7 +13,7 @@ struct Creneau: AsyncParsableCommand {
         abstract: "Click-and-collect order pipeline: intake, slot allocator, picking queue.",
         subcommands: [
             Serve.self, Migrate.self, Seed.self, Poster.self, SlotsCommand.self, RosterCommand.self,
-            ForecastCommand.self, ObservationsCommand.self, ReportCommand.self, Purge.self, StaffCommand.self, NoticesCommand.self, Version.self,
+            ForecastCommand.self, ObservationsCommand.self, ReportCommand.self, Simulate.self, Purge.self, StaffCommand.self, NoticesCommand.self, Version.self,
         ]
     )
 }

@@ -1,9 +1,12 @@
 import ArgumentParser
+import Domain
+import Forecast
 import Foundation
 import Logging
 import Orders
 import Postgres
 import Shelf
+import Simulator
 import Slots
 import Staff
 import Web
@@ -14,10 +17,12 @@ struct Seed: AsyncParsableCommand {
     )
 
     @Flag(help: "Seed the demo store (the only seed there is, so far).") var demo = false
+    @Option(help: "Also play this many past days with the simulator (creneau simulate), so that reports have a history.") var historyDays = 0
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
         guard demo else { throw ValidationError("Say --demo to create the demo store.") }
+        guard (0...28).contains(historyDays) else { throw ValidationError("--history-days must be 0 to 28.") }
     }
 
     func run() async throws {
@@ -29,8 +34,16 @@ struct Seed: AsyncParsableCommand {
                 print("The demo store \(store.slug) exists already; nothing to do.")
                 return
             }
-            try await SlotService(pool: pool, logger: logger).seedDemo(storeID: store.id)
+            let now = Date()
+            try await SlotService(pool: pool, logger: logger).seedDemo(storeID: store.id, now: now, historyDays: historyDays)
             print("Created the demo store \(store.name) (\(store.slug)).")
+            if historyDays > 0 {
+                let today = LocalDate(parsing: DateText.format(now, "yyyy-MM-dd", timeZone: store.timeZone))!
+                print("Playing the last \(historyDays) days with the simulator, so that reports have a history:")
+                let options = SimulationOptions(storeSlug: store.slug, firstDay: today.adding(days: -historyDays), days: historyDays)
+                let summary = try await Simulation.run(options, config: config, pool: pool, logger: logger) { print("  " + $0) }
+                print(Simulate.text(summary))
+            }
             for shelf in try await shelves.shelves(store: store) {
                 print("  poster: \(config.publicBaseURL)/stores/\(store.slug)/shelves/\(shelf.slug)/poster.svg")
             }

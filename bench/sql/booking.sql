@@ -21,7 +21,7 @@ SELECT b.basket_id, b.order_id, l.lines, l.picking_seconds
        SELECT count(*)::int AS lines, coalesce(sum(bl.quantity * p.picking_seconds), 0)::int AS picking_seconds
          FROM basket_lines bl JOIN products p ON p.product_id = bl.product_id
         WHERE bl.store_id = b.store_id AND bl.basket_id = b.basket_id) l
- WHERE b.store_id = :store_id AND b.token_hash = sha256(convert_to(:token, 'UTF8')) AND b.expires_at > now()
+ WHERE b.store_id = :store_id AND b.token_hash = sha256(convert_to(:token, 'UTF8')) AND b.expires_at > :now
    FOR UPDATE OF b
 \gset
 SELECT slot_id FROM slots
@@ -55,6 +55,6 @@ UPDATE slots s
 RETURNING s.starts_at, s.ends_at, t.fee_cents;
 INSERT INTO slot_holds (store_id, hold_id, slot_id, basket_id, orders, minutes, expires_at)
 VALUES (:store_id, :hold_id, :slot_id, :basket_id, 1, :minutes::numeric, :expires_at);
-UPDATE baskets SET hold_id = :hold_id, updated_at = now()
+UPDATE baskets SET hold_id = :hold_id, updated_at = :now
 WHERE store_id = :store_id AND basket_id = :basket_id;
 COMMIT;

@@ -1,6 +1,7 @@
 -- Path "landing": GET /s/{code} runs ShelfService.landing, one statement that
 -- resolves the poster code and records the scan (an INSERT into scans).
--- :code is drawn by bench/bench.py among the seeded shelves' codes.
+-- :code is drawn by bench/bench.py among the seeded shelves' codes; :now is the
+-- run's start (the server binds its clock's time).
 -- source: Sources/Shelf/Catalog.swift
 WITH item AS (
     SELECT si.store_id, si.shelf_id, si.product_id, s.slug AS shelf_slug, s.title AS shelf_title
@@ -9,8 +10,8 @@ WITH item AS (
     JOIN stores st ON st.store_id = si.store_id
     WHERE si.code = :code AND s.retired_at IS NULL AND st.active
 ), scan AS (
-    INSERT INTO scans (store_id, shelf_id, product_id)
-    SELECT store_id, shelf_id, product_id FROM item
+    INSERT INTO scans (store_id, shelf_id, product_id, scanned_at)
+    SELECT store_id, shelf_id, product_id, :now FROM item
     RETURNING scan_id
 )
 SELECT p.product_id, p.gtin, p.name, p.brand, p.size_text, p.category, p.temperature_zone, p.image_url, p.fresh,

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -291,14 +292,14 @@ struct IntakePages: Sendable {
 
     func dayChoices(_ store: Store, selected: String) -> [DayChoice] {
         (0..<7).map { offset in
-            let date = Date().addingTimeInterval(Double(offset) * 86_400)
+            let date = WallClock.now().addingTimeInterval(Double(offset) * 86_400)
             let iso = Present.isoDay(date, timeZone: store.timeZone)
             return DayChoice(date: iso, label: offset == 0 ? "Aujourd’hui" : Present.day(date, timeZone: store.timeZone), selected: iso == selected)
         }
     }
 
     func selectedDate(_ request: Request, _ store: Store) throws -> String {
-        let date = request.uri.queryParameters.get("date") ?? Present.isoDay(Date(), timeZone: store.timeZone)
+        let date = request.uri.queryParameters.get("date") ?? Present.isoDay(WallClock.now(), timeZone: store.timeZone)
         guard date.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil else {
             throw Problem(.badRequest, detail: "The date must look like 2026-11-24.")
         }

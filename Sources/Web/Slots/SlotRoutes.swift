@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Hummingbird
 import Shelf
@@ -28,7 +29,7 @@ struct SlotRoutes: Sendable {
     /// GET /api/stores/{store}/planning?from=YYYY-MM-DD&days=7 (from defaults to the store's today).
     @Sendable func planningJSON(_ request: Request, context: AppRequestContext) async throws -> Response {
         let store = try await dependencies.shelves.store(slug: context.parameters.require("store"))
-        let from = request.uri.queryParameters.get("from") ?? Present.isoDay(Date(), timeZone: store.timeZone)
+        let from = request.uri.queryParameters.get("from") ?? Present.isoDay(WallClock.now(), timeZone: store.timeZone)
         let daysText = request.uri.queryParameters.get("days") ?? String(Self.planningDays)
         guard let days = Int(daysText) else { throw SlotError.invalid("days must be a whole number, not \"\(daysText)\".") }
         return try Respond.json(try await dependencies.slots.planning(storeID: store.id, from: from, days: days))
@@ -38,7 +39,7 @@ struct SlotRoutes: Sendable {
     @Sendable func planningPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let store = try await dependencies.shelves.store(slug: context.parameters.require("store"))
         let planning = try await dependencies.slots.planning(
-            storeID: store.id, from: Present.isoDay(Date(), timeZone: store.timeZone), days: Self.planningDays
+            storeID: store.id, from: Present.isoDay(WallClock.now(), timeZone: store.timeZone), days: Self.planningDays
         )
         return dependencies.pages.render("slots-planning", PlanningPage(store: store, planning: planning))
     }

@@ -310,7 +310,7 @@ struct ConsolePages: Sendable {
     func counterPage(
         _ signed: Signed, _ store: StoreAccess, code: String = "", error: String? = nil, notice: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let now = Date()
+        let now = WallClock.now()
         let arrivals = try await picking.handoverQueue(storeID: store.storeID).map { entry in
             let waiting = max(0, now.timeIntervalSince(max(entry.arrivedAt, entry.slotStart)) / 60)
             return ArrivalRow(
@@ -444,13 +444,13 @@ struct ConsolePages: Sendable {
     @Sendable func manager(_ request: Request, context: AppRequestContext, signed: Signed, store: StoreAccess, form: [String: String]) async throws -> Response {
         let date = try ConsoleInput.date(request, timeZone: store.timeZone)
         return try await attempt({ try await managerPage(signed, store, date: date) },
-                                 orShow: { try await managerPage(signed, store, date: Present.isoDay(Date(), timeZone: store.timeZone), error: $0, status: $1) })
+                                 orShow: { try await managerPage(signed, store, date: Present.isoDay(WallClock.now(), timeZone: store.timeZone), error: $0, status: $1) })
     }
 
     @Sendable func startEarly(_ request: Request, context: AppRequestContext, signed: Signed, store: StoreAccess, form: [String: String]) async throws -> Response {
         let orderID = try ConsoleInput.order(context)
         // Back to the day the manager was looking at.
-        let day = form["date"].flatMap { LocalDate(parsing: $0)?.description } ?? Present.isoDay(Date(), timeZone: store.timeZone)
+        let day = form["date"].flatMap { LocalDate(parsing: $0)?.description } ?? Present.isoDay(WallClock.now(), timeZone: store.timeZone)
         return try await attempt({
             let summary = try await picking.startEarly(storeID: store.storeID, orderID: orderID)
             return try await managerPage(signed, store, date: day, notice: "Préparation lancée : \(summary.tasks) bac\(summary.tasks > 1 ? "s" : "") dans la file.")

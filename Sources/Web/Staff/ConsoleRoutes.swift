@@ -90,7 +90,7 @@ enum ConsoleInput {
     /// The store's local date asked for, or today there.
     static func date(_ request: Request, timeZone: String) throws -> String {
         guard let date = request.uri.queryParameters.get("date") else {
-            return Present.isoDay(Date(), timeZone: timeZone)
+            return Present.isoDay(WallClock.now(), timeZone: timeZone)
         }
         guard date.count == 10, date.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil else {
             throw Problem(.badRequest, type: "invalid-date", detail: "The date must be written YYYY-MM-DD.")
