@@ -8,5 +8,6 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh run
 swift build -c release --product creneau
 bin="$(swift build -c release --show-bin-path)/creneau"
-"$bin" seed --demo
+# On first start, the last week is played by the simulator so that reports have a history.
+"$bin" seed --demo --history-days "${CRENEAU_DEMO_HISTORY_DAYS:-7}"
 exec "$bin" serve "$@"

@@ -54,17 +54,19 @@ extension PickingService {
         WITH due AS (
             UPDATE orders o SET status = 'picking'
              WHERE o.store_id = \(storeID) AND o.status = 'placed' AND \(which)
-            RETURNING o.store_id, o.order_id, o.order_number, o.slot_starts_at
+            RETURNING o.store_id, o.order_id, o.order_number, o.slot_starts_at, o.placed_at
         ), zones AS (
-            SELECT d.store_id, d.order_id, d.order_number, d.slot_starts_at, ol.temperature_zone AS zone,
+            SELECT d.store_id, d.order_id, d.order_number, d.slot_starts_at, d.placed_at, ol.temperature_zone AS zone,
                    count(*)::int AS task_lines, (sum(count(*)) OVER (PARTITION BY d.order_id))::int AS order_lines
               FROM due d JOIN order_lines ol ON ol.store_id = d.store_id AND ol.order_id = d.order_id
-             GROUP BY d.store_id, d.order_id, d.order_number, d.slot_starts_at, ol.temperature_zone
+             GROUP BY d.store_id, d.order_id, d.order_number, d.slot_starts_at, d.placed_at, ol.temperature_zone
         ), tasks AS (
             INSERT INTO picking_tasks (store_id, order_id, zone, due_at, order_lines, task_lines, tote_label, queued_at)
             SELECT store_id, order_id, zone, slot_starts_at, order_lines, task_lines,
                    order_number || '-' || upper(left(zone, 1)), \(now)
               FROM zones
+             -- Task ids break the queue's ties (same slot, same size): first placed, first picked.
+             ORDER BY slot_starts_at, placed_at, order_id, zone
             ON CONFLICT (store_id, order_id, zone) DO NOTHING
             RETURNING store_id, task_id, order_id, zone
         ), lines AS (

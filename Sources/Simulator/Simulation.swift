@@ -60,10 +60,12 @@ public enum Simulation {
 
     /// A server on the real clock would expire the simulation's holds and release its claims
     /// (their times are in its past): one database, one clock at a time.
+    /// A server is known by its live-update connection, which every server opens at start.
     static func refuseIfServed(_ pool: PostgresPool) async throws {
         let listening = try await pool.query("""
             SELECT count(*)::int AS n FROM pg_stat_activity
-             WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE 'LISTEN %'
+             WHERE datname = current_database() AND pid <> pg_backend_pid()
+               AND application_name = \(pool.configuration.applicationName + "-listen")
             """).single().decode(Int.self, "n")
         guard listening == 0 else {
             throw SimulationError("A Créneau server is running on this database: stop it first (the simulation plays on a clock of its own).")

@@ -1,28 +1,13 @@
+import Domain
 import Foundation
 
-/// SplitMix64: small, fast, and the same sequence for the same seed on every machine,
-/// which is all a reproducible day needs.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
+extension SplitMix64 {
     /// A generator of its own for one actor of the day (a visitor, a picker), so that what
     /// one does never shifts the draws of another.
     init(seed: UInt64, stream: UInt64, index: Int) {
         var mixer = SplitMix64(seed: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(bitPattern: Int64(index)) &* 0xD1B5_4A32_D192_ED03)
-        state = mixer.next()
+        self.init(seed: mixer.next())
     }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
 
     mutating func chance(_ p: Double) -> Bool { unit() < p }
 

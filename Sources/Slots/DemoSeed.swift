@@ -100,12 +100,9 @@ enum DemoTraffic {
         return (120 * weekdayFactor[hour.weekday.rawValue] * shape * noise).rounded()
     }
 
-    /// SplitMix64 of the hour index mapped to [0, 1): the same hour always gets the same noise.
+    /// SplitMix64's first draw for the hour index: the same hour always gets the same noise.
     private static func unitNoise(_ seed: Int) -> Double {
-        var z = UInt64(bitPattern: Int64(seed)) &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(1 << 53)
+        var generator = SplitMix64(seed: UInt64(bitPattern: Int64(seed)))
+        return generator.unit()
     }
 }

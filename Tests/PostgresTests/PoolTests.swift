@@ -38,7 +38,8 @@ struct PoolTests {
                 let error = await #expect(throws: PostgresError.self) { try await db.pool.query("SELECT 1") }
                 #expect(error?.code == .poolTimeout)
                 #expect(error?.isUnavailable == true)
-                #expect(ContinuousClock.now - started < .seconds(1))
+                // Refused before the holder lets go (1.5 s), however loaded the machine.
+                #expect(ContinuousClock.now - started < .milliseconds(1400))
                 try await group.waitForAll()
             }
             // Once the holder is done the pool serves again.

@@ -70,7 +70,14 @@ public enum TestDatabase {
         )
         let pool = PostgresPool(schema.configuration, logger: quietLogger)
         do {
-            if migrate { try await Migrator(directory: sqlDirectory, logger: quietLogger).migrate(pool) }
+            if migrate {
+                try await Migrator(directory: sqlDirectory, logger: quietLogger).migrate(pool)
+                // NOTIFY is database-wide and live updates are filtered by store id: each schema's
+                // stores get ids of their own, so parallel tests never hear each other's stores.
+                try await pool.query(
+                    "SELECT setval(pg_get_serial_sequence('stores', 'store_id'), \(Int64.random(in: 1_000...1_000_000_000)))"
+                )
+            }
             let result = try await body(schema.with(pool: pool))
             try await pool.close()
             try await admin.query("DROP SCHEMA \(identifier: String(name)) CASCADE")

@@ -82,3 +82,31 @@ def test_sigterm_ends_open_live_update_streams(server, data_dir):
     assert server.terminate(timeout=20) == 0
     assert time.monotonic() - started < 10
     assert not cluster_running(data_dir)
+
+
+def test_seed_with_history_plays_past_days_so_reports_have_data(data_dir):
+    """`make run`'s first start: the demo store, then its last days played by the simulator."""
+    seeded = subprocess.run([BIN, "seed", "--demo", "--history-days", "2", "--data-dir", str(data_dir)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert seeded.returncode == 0, seeded.stderr
+    assert "Played 2 day(s)" in seeded.stdout, seeded.stdout
+    assert "0 server errors (5xx)" in seeded.stdout, seeded.stdout
+    report = subprocess.run([BIN, "report", "waits", "--store", "creneau-rivoli", "--format", "json",
+                             "--data-dir", str(data_dir)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert report.returncode == 0, report.stderr
+    waits = json.loads(report.stdout)
+    # By default the report covers the last 7 days: the two played ones have handovers.
+    assert sum(day["handovers"] for day in waits["days"]) > 0, report.stdout[:2000]
+    assert not cluster_running(data_dir)
+
+
+def test_simulate_refuses_while_a_server_runs_on_the_database(data_dir):
+    server = Server(data_dir)
+    server.start()
+    try:
+        refused = subprocess.run([BIN, "simulate", "--store", "creneau-rivoli", "--date", "2026-11-20", "--data-dir", str(data_dir)],
+                                 cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert refused.returncode != 0
+        assert "A Créneau server is running on this database" in refused.stderr, refused.stderr
+    finally:
+        server.stop_quietly()
