@@ -1,4 +1,4 @@
-.PHONY: run test build bench bench-reports reliability security
+.PHONY: run test build bench bench-soak bench-reports reliability security
 
 # Serve the product on http://127.0.0.1:8080 with the embedded PostgreSQL.
 run:
@@ -14,6 +14,12 @@ build:
 # pgbench on each hot path's exact SQL beside wrk on its HTTP endpoint, same run (bench/README.md).
 bench:
 	bench/run.sh
+
+# Five minutes of mixed HTTP load (offers, landing, booking, claim, submit at once) and the
+# server's resident memory at the end and at its peak (bench/README.md, "Memory under load").
+# `BENCH_SOAK_SECONDS=300 make bench` runs the same soak after the paths.
+bench-soak:
+	bench/run.sh --paths none --soak 300
 
 # Every report over 90 days × 1,500 orders a day of generated history, timed, with its plans (bench/README.md, "Reports").
 bench-reports:
