@@ -43,7 +43,7 @@ ON CONFLICT (store_id, key) DO NOTHING
 RETURNING key;
 SELECT b.basket_id, b.hold_id, b.order_id, s.slot_fee_cents
 FROM baskets b JOIN stores s ON s.store_id = b.store_id
-WHERE b.store_id = :store_id AND b.token_hash = sha256(convert_to(:token, 'UTF8')) AND b.expires_at > now()
+WHERE b.store_id = :store_id AND b.token_hash = sha256(convert_to(:token, 'UTF8')) AND b.expires_at > :now
 FOR UPDATE OF b
 \gset
 SELECT bl.product_id, bl.quantity, p.name, p.brand, p.size_text, p.temperature_zone, p.picking_seconds,
@@ -94,6 +94,6 @@ FROM unnest(:product_ids::bigint[], :names::text[], :brands::text[],
             :prices::bigint[])
      WITH ORDINALITY AS line(product_id, name, brand, size_text, zone, quantity, price, ordinality);
 INSERT INTO order_events (store_id, order_id, kind, at, detail) VALUES (:store_id, :new_order_id, :kind, :now, :detail);
-UPDATE baskets SET order_id = :new_order_id, hold_id = NULL, updated_at = now() WHERE store_id = :store_id AND basket_id = :basket_id;
+UPDATE baskets SET order_id = :new_order_id, hold_id = NULL, updated_at = :now WHERE store_id = :store_id AND basket_id = :basket_id;
 UPDATE idempotency_keys SET response_status = 201, response_body = :body WHERE store_id = :store_id AND key = :key;
 COMMIT;
