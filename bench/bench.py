@@ -17,12 +17,11 @@ import datetime
 import json
 import os
 import platform
-import re
 import random
+import re
 import resource
 import secrets
 import shutil
-import threading
 import signal
 import socket
 import subprocess
@@ -294,7 +293,6 @@ class Run:
         self.minutes = round(picking_seconds / 60 + 3, 2)
 
         log(f"store {self.store_id}, day {self.date}, {len(self.codes)} codes, slots {ids}, making {self.args.baskets} baskets")
-        self.fee_cents = int(self.psql(f"SELECT slot_fee_cents FROM stores WHERE store_id = {self.store_id}"))
         tokens = []
         for _ in range(self.args.baskets):
             status, body = http("POST", f"{self.url}/api/stores/{STORE}/baskets", {})
@@ -703,7 +701,7 @@ class Run:
             elapsed = round(time.time() - started)
             if not samples or elapsed - samples[-1][0] >= 5:
                 samples.append((elapsed, self.memory()[1]))
-                if elapsed and elapsed % 60 < 5 and elapsed - (samples[-2][0] if len(samples) > 1 else 0) >= 5:
+                if len(samples) > 1 and elapsed // 60 > samples[-2][0] // 60:  # a line a minute
                     log(f"soak: {elapsed} s, server RSS {samples[-1][1]} MB")
             time.sleep(0.5)
         peak, rss_end = self.memory()
