@@ -684,6 +684,7 @@ class Run:
         and its peak are the figures of "RSS under 200 MB after 5 minutes of load"."""
         self.make_submit_baskets("soak", int(self.args.soak_submit_rate * seconds))
         rss_before = self.memory()[1]
+        load_before = loadavg()
         processes = {}
         for path, connections in SOAK_MIX.items():
             command = self.wrk_command(path, seconds, connections, 1, submit_side="soak")
@@ -705,6 +706,7 @@ class Run:
                     log(f"soak: {elapsed} s, server RSS {samples[-1][1]} MB")
             time.sleep(0.5)
         peak, rss_end = self.memory()
+        load_after = loadavg()
         time.sleep(10)
         rss_idle = self.memory()[1]
         paths = {}
@@ -716,7 +718,7 @@ class Run:
                 raise SystemExit(f"soak: wrk {path} failed:\n{text}")
             paths[path] = {"connections": SOAK_MIX[path], **parse_wrk(text)}
         result = {
-            "seconds": seconds, "mix": SOAK_MIX,
+            "seconds": seconds, "mix": SOAK_MIX, "loadavg_1m": {"before": load_before, "after": load_after},
             "server_rss_mb": {"before": rss_before, "end": rss_end, "after_10s_idle": rss_idle,
                               "max_sampled": max(r for _, r in samples), "peak_vmhwm": peak},
             "rss_samples_mb": samples,
@@ -843,6 +845,8 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     started = datetime.datetime.now(datetime.timezone.utc)
+    # The commit measured: read now, as later commits during a long run would not be.
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     run = Run(args)
     results = {}
     soak = None
@@ -901,7 +905,7 @@ def main():
     report = {
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),
+        "commit": commit,
         "machine": machine(),
         "settings": {"server_env": args.server_env, "connections": args.connections, "duration_s": args.duration, "warmup_s": args.warmup,
                      "pgbench": f"-n -M prepared -c {args.connections} -j 2 -T {args.duration}",
