@@ -17,12 +17,11 @@ import datetime
 import json
 import os
 import platform
-import re
 import random
+import re
 import resource
 import secrets
 import shutil
-import threading
 import signal
 import socket
 import subprocess
@@ -294,7 +293,6 @@ class Run:
         self.minutes = round(picking_seconds / 60 + 3, 2)
 
         log(f"store {self.store_id}, day {self.date}, {len(self.codes)} codes, slots {ids}, making {self.args.baskets} baskets")
-        self.fee_cents = int(self.psql(f"SELECT slot_fee_cents FROM stores WHERE store_id = {self.store_id}"))
         tokens = []
         for _ in range(self.args.baskets):
             status, body = http("POST", f"{self.url}/api/stores/{STORE}/baskets", {})
@@ -480,8 +478,12 @@ class Run:
     def prepare_submit(self):
         """Baskets for both sides of the submit path; the pgbench pool is filled just before
         pgbench runs (pickup codes must avoid the orders placed until then)."""
-        self.make_submit_baskets("http", self.args.submit_baskets)
-        self.make_submit_baskets("pgbench", self.args.submit_baskets)
+        # Room for 1,500 HTTP requests and 3,000 pgbench transactions a second (the best seen on
+        # 2 cores: 519 and 1,444): a side that ran out would fail the run.
+        http_baskets = self.args.submit_baskets or 1500 * (self.args.duration + self.args.warmup)
+        pgbench_baskets = self.args.submit_baskets or 3000 * self.args.duration
+        self.make_submit_baskets("http", http_baskets)
+        self.make_submit_baskets("pgbench", pgbench_baskets)
         self.submit_reserved_before = self.submit_reserved()
         # One checkout through the API on a basket made in SQL: 201, and the totals and slot
         # the pool computes for pgbench are the ones the server answers.
@@ -682,6 +684,7 @@ class Run:
         and its peak are the figures of "RSS under 200 MB after 5 minutes of load"."""
         self.make_submit_baskets("soak", int(self.args.soak_submit_rate * seconds))
         rss_before = self.memory()[1]
+        load_before = loadavg()
         processes = {}
         for path, connections in SOAK_MIX.items():
             command = self.wrk_command(path, seconds, connections, 1, submit_side="soak")
@@ -699,10 +702,11 @@ class Run:
             elapsed = round(time.time() - started)
             if not samples or elapsed - samples[-1][0] >= 5:
                 samples.append((elapsed, self.memory()[1]))
-                if elapsed and elapsed % 60 < 5 and elapsed - (samples[-2][0] if len(samples) > 1 else 0) >= 5:
+                if len(samples) > 1 and elapsed // 60 > samples[-2][0] // 60:  # a line a minute
                     log(f"soak: {elapsed} s, server RSS {samples[-1][1]} MB")
             time.sleep(0.5)
         peak, rss_end = self.memory()
+        load_after = loadavg()
         time.sleep(10)
         rss_idle = self.memory()[1]
         paths = {}
@@ -714,7 +718,7 @@ class Run:
                 raise SystemExit(f"soak: wrk {path} failed:\n{text}")
             paths[path] = {"connections": SOAK_MIX[path], **parse_wrk(text)}
         result = {
-            "seconds": seconds, "mix": SOAK_MIX,
+            "seconds": seconds, "mix": SOAK_MIX, "loadavg_1m": {"before": load_before, "after": load_after},
             "server_rss_mb": {"before": rss_before, "end": rss_end, "after_10s_idle": rss_idle,
                               "max_sampled": max(r for _, r in samples), "peak_vmhwm": peak},
             "rss_samples_mb": samples,
@@ -731,11 +735,14 @@ class Run:
         return result
 
     def booking_consistent(self):
-        """Every hold on the bench slots is counted once in reserved_orders, nothing leaked."""
+        """Every hold and every live booking on the bench slots is counted once in
+        reserved_orders, nothing leaked (the claim queue's orders are booked there too)."""
         ids = ",".join(map(str, self.slot_ids))
         reserved = int(self.psql(f"SELECT sum(reserved_orders) FROM slots WHERE store_id = {self.store_id} AND slot_id IN ({ids})"))
         holds = int(self.psql(f"SELECT count(*) FROM slot_holds WHERE store_id = {self.store_id} AND slot_id IN ({ids})"))
-        return {"reserved_orders": reserved, "holds": holds, "consistent": reserved == holds}
+        bookings = int(self.psql(f"SELECT count(*) FROM slot_bookings WHERE store_id = {self.store_id} AND slot_id IN ({ids}) "
+                                 "AND status <> 'cancelled'"))
+        return {"reserved_orders": reserved, "holds": holds, "bookings": bookings, "consistent": reserved == holds + bookings}
 
 
 def parse_wrk(text):
@@ -816,8 +823,9 @@ def main():
     parser.add_argument("--claim-orders", type=int, default=200, help="orders in the picking queue the claim path takes over")
     parser.add_argument("--server-env", action="append", default=[], metavar="KEY=VALUE",
                         help="environment of the server (e.g. LOG_LEVEL=warning); none by default")
-    parser.add_argument("--submit-baskets", type=int, default=20000,
-                        help="baskets made ready for checkout per side of the submit path (each order uses one)")
+    parser.add_argument("--submit-baskets", type=int, default=0,
+                        help="baskets made ready for checkout per side of the submit path, each order using one "
+                             "(default: 1,500 per second of wrk, 3,000 per second of pgbench)")
     parser.add_argument("--submit-products", type=int, default=1000,
                         help="at most this many of the store's active products are drawn for the baskets' 5 lines")
     parser.add_argument("--soak", type=int, default=int(os.environ.get("BENCH_SOAK_SECONDS") or 0), metavar="SECONDS",
@@ -837,6 +845,8 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     started = datetime.datetime.now(datetime.timezone.utc)
+    # The commit measured: read now, as later commits during a long run would not be.
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     run = Run(args)
     results = {}
     soak = None
@@ -895,7 +905,7 @@ def main():
     report = {
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),
+        "commit": commit,
         "machine": machine(),
         "settings": {"server_env": args.server_env, "connections": args.connections, "duration_s": args.duration, "warmup_s": args.warmup,
                      "pgbench": f"-n -M prepared -c {args.connections} -j 2 -T {args.duration}",

@@ -9,9 +9,9 @@ as parameters) passes when it equals one of those literals with every hole
 filled either by a parameter (a bound `\\(value)` in Swift) or by another
 literal of the same files (an interpolated SQL fragment, such as
 `\\(StoreProduct.columns)` or the DELETE inside `CapacityStatements.release`),
-recursively. Whitespace is the only liberty taken.
+recursively, whitespace aside.
 
-Three liberties more, each explicit in the script:
+Beyond whitespace, three liberties, each explicit in the script:
 - `\\gset` (optionally with a prefix) ends a statement like ";", storing its
   row in variables;
 - a statement after a `-- bench-only:` comment is not the code's: it may only
