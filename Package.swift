@@ -137,7 +137,7 @@ let package = Package(
         // Starts one private PostgreSQL per test run and hands each test its own schema.
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres"],
+            dependencies: ["Postgres", "Domain"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -183,7 +183,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ForecastTests",
-            dependencies: ["Forecast"],
+            dependencies: ["Forecast", "Domain"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

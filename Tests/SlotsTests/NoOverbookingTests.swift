@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 import Slots
@@ -54,7 +55,7 @@ struct NoOverbookingTests {
             let capacity = try await store.state(slots[0])
             var model = Model(capacityOrders: capacity.capacityOrders, capacityMinutes: capacity.capacityMinutes)
             let baskets = (0..<12).map { _ in UUID() }
-            var random = SeededGenerator(state: seed)
+            var random = SeededGenerator(seed: seed)
             var now = SlotFixture.now
             var outcomes: [String: Int] = [:]
 

@@ -1,14 +1,5 @@
-/// SplitMix64: a seeded generator, so a failing run (an interleaving, a fuzz case) can be replayed.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    public var state: UInt64
+import Domain
 
-    public init(state: UInt64) { self.state = state }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// A seeded generator, so a failing run (an interleaving, a fuzz case) can be replayed:
+/// the product's own SplitMix64.
+public typealias SeededGenerator = SplitMix64

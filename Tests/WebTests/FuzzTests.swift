@@ -59,7 +59,7 @@ struct FuzzTests {
 
     @Test("tokens and codes: idempotency keys, scan codes, order links agree with their definitions")
     func tokens() {
-        var random = Random(state: Self.seed)
+        var random = Random(seed: Self.seed)
         let cases = 30_000
         for _ in 0..<cases {
             let text = Int.random(in: 0..<4, using: &random) == 0
@@ -76,7 +76,7 @@ struct FuzzTests {
 
     @Test("form bodies: any text parses without trapping; encoded fields come back as they were")
     func formBodies() {
-        var random = Random(state: Self.seed &+ 1)
+        var random = Random(seed: Self.seed &+ 1)
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
         let cases = 20_000
@@ -104,7 +104,7 @@ struct FuzzTests {
 
     @Test("CSV imports: footfall and roster files answer or refuse with their typed errors")
     func csvImports() {
-        var random = Random(state: Self.seed &+ 2)
+        var random = Random(seed: Self.seed &+ 2)
         let footfall = "timestamp,count\n2025-01-06 08:00:00,12\n2025-01-06 09:00:00,31\n2025-01-06 10:00:00,\n"
         let roster = "staff,role,starts_at,ends_at\nCamille,picker,2026-11-24 08:00,2026-11-24 12:00\nInès,handover,2026-11-24 09:00,2026-11-24 13:30\n"
         let cases = 10_000
@@ -140,7 +140,7 @@ struct FuzzTests {
                                    logLevel: .critical, migrateOnStart: false)
             config.bcryptCost = 4
             try await buildApplication(config).test(.router) { client in
-                var random = Random(state: Self.seed &+ 3)
+                var random = Random(seed: Self.seed &+ 3)
                 let store = "/stores/\(fixture.slug)"
                 let forms = ["\(store)/basket/add", "\(store)/basket/update", "\(store)/checkout/slot", "\(store)/checkout", "/staff/login"]
                 var cases = 0
