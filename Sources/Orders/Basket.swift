@@ -83,8 +83,9 @@ extension OrderService {
     }
 
     private func changeLine(storeID: Int64, token: String, productID: Int64, _ newQuantity: @Sendable (Int) -> Int) async throws -> Basket {
-        try await pool.withTransaction { tx in
-            let basketID = try await lockOpenBasket(storeID: storeID, token: token, in: tx)
+        let now = WallClock.now()
+        return try await pool.withTransaction { tx in
+            let basketID = try await lockOpenBasket(storeID: storeID, token: token, now: now, in: tx)
             let product = try await tx.query("""
                 SELECT p.name, sp.active, sp.stock_on_hand - sp.reserved AS available,
                        coalesce((SELECT quantity FROM basket_lines WHERE store_id = \(storeID) AND basket_id = \(basketID) AND product_id = \(productID)), 0) AS current
@@ -107,9 +108,8 @@ extension OrderService {
                     ON CONFLICT (store_id, basket_id, product_id) DO UPDATE SET quantity = EXCLUDED.quantity
                     """)
             }
-            let now = WallClock.now()
             try await tx.query("UPDATE baskets SET updated_at = \(now), expires_at = \(now)::timestamptz + interval '30 days' WHERE store_id = \(storeID) AND basket_id = \(basketID)")
-            guard let basket = try await loadBasket(storeID: storeID, token: token, in: tx) else { throw OrderError.unknownBasket }
+            guard let basket = try await loadBasket(storeID: storeID, token: token, now: now, in: tx) else { throw OrderError.unknownBasket }
             return basket
         }
     }

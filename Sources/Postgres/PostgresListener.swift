@@ -52,6 +52,12 @@ public final class PostgresListener: Service, Sendable {
         connected.withLock { $0 } && state.withLock { $0.pendingChannels.isEmpty }
     }
 
+    /// How the listener's connection names itself to PostgreSQL (pg_stat_activity), so that
+    /// a running server can be recognised by it.
+    public static func applicationName(_ configuration: PostgresConfiguration) -> String {
+        configuration.applicationName + "-listen"
+    }
+
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await self.listenLoop()
@@ -69,7 +75,7 @@ public final class PostgresListener: Service, Sendable {
                     connection = try await threadPool.runIfActive {
                         try PostgresConnection.connect(
                             conninfo: configuration.conninfo,
-                            applicationName: configuration.applicationName + "-listen",
+                            applicationName: Self.applicationName(configuration),
                             usePreparedStatements: false
                         )
                     }

@@ -199,7 +199,7 @@ public final class DaySimulator {
             posterItems: store.posterCodes.count, scanShare: options.scanShare
         )
         plans[dayNumber] = plan
-        try await setup.recordDoorCounts(store: store, plan.doorCounts.map { ($0.localHour, $0.count) })
+        try await setup.recordDoorCounts(store: store, plan.doorCounts)
         summary.doorVisitors += plan.doorCounts.reduce(0) { $0 + $1.count }
         for visitor in plan.visitors { schedule(.visit(day: dayNumber, visitor: visitor.index), at: visitor.at) }
         // The server's periodic jobs, once a simulated minute while the store works.
@@ -300,7 +300,7 @@ public final class DaySimulator {
         guard answer.isSuccess else { return }
         let order = try answer.decode(PlacedOrder.self)
         summary.orders += 1
-        placed.append(PlacedCustomer(order: order, arrivalOffsetMinutes: visitor.arrivalOffsetMinutes))
+        placed.append(PlacedCustomer(order: order))
         schedule(.arrive(index), at: order.slotStart.addingTimeInterval(visitor.arrivalOffsetMinutes * 60))
     }
 
@@ -464,7 +464,6 @@ struct Counter {
 
 struct PlacedCustomer {
     var order: PlacedOrder
-    var arrivalOffsetMinutes: Double
     var arrived = false
     var readyAt: Date?
     var handedOver = false

@@ -65,7 +65,7 @@ public enum Simulation {
         let listening = try await pool.query("""
             SELECT count(*)::int AS n FROM pg_stat_activity
              WHERE datname = current_database() AND pid <> pg_backend_pid()
-               AND application_name = \(pool.configuration.applicationName + "-listen")
+               AND application_name = \(PostgresListener.applicationName(pool.configuration))
             """).single().decode(Int.self, "n")
         guard listening == 0 else {
             throw SimulationError("A Créneau server is running on this database: stop it first (the simulation plays on a clock of its own).")

@@ -66,7 +66,7 @@ struct DayPlan {
         var allowsDearer: Bool
     }
 
-    var doorCounts: [(hour: Date, localHour: String, count: Int)]
+    var doorCounts: [(localHour: String, count: Int)]
     var visitors: [Visitor]
 
     static let firstNames = ["Alice", "Bruno", "Chloé", "David", "Emma", "Farid", "Gabrielle", "Hélène", "Ibrahim", "Julie",
@@ -79,7 +79,7 @@ struct DayPlan {
         eveningBefore: ClosedRange<Date>, posterItems: Int, scanShare: Double
     ) -> DayPlan {
         var rng = SplitMix64(seed: seed, stream: 1, index: dayNumber)
-        var door: [(Date, String, Int)] = []
+        var door: [(String, Int)] = []
         var visitors: [Visitor] = []
         let firstOpen = hours.first?.start ?? lastOrderAt
         let lastPickup = hours.last.map { $0.start.addingTimeInterval(3600) } ?? lastOrderAt
@@ -104,7 +104,7 @@ struct DayPlan {
         }
         for hour in hours {
             let count = rng.overdispersed(hour.mean)
-            door.append((hour.start, hour.label, count))
+            door.append((hour.label, count))
             // Poster scanners are a share of the people passing: the posters hang in the store and the station.
             let scanners = rng.poisson(Double(count) * scanShare)
             for _ in 0..<scanners {

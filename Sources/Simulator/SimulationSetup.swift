@@ -42,9 +42,10 @@ public struct SimulationSetup: Sendable {
         var closes: Date?
         var cutoffMinutes: Int
         var shifts: [RosterShift]
-        var hourStarts: [Int: Date]
+        /// The instant each local hour of the day starts, 0 to 23.
+        var hourStarts: [Date]
 
-        func hourStart(_ hour: Int) -> Date? { hourStarts[hour] }
+        func hourStart(_ hour: Int) -> Date? { hourStarts.indices.contains(hour) ? hourStarts[hour] : nil }
     }
 
     func store(slug: String) async throws -> StoreFacts {
@@ -87,7 +88,7 @@ public struct SimulationSetup: Sendable {
         let hourStarts = try row.decode([Date].self, "hour_starts")
         var facts = DayFacts(
             opens: opens, closes: closes, cutoffMinutes: try row.decode(Int.self, "cutoff"), shifts: [],
-            hourStarts: Dictionary(uniqueKeysWithValues: hourStarts.enumerated().map { ($0.offset, $0.element) })
+            hourStarts: hourStarts
         )
         guard let opens, let closes else { return facts }
         facts.shifts = try await slots.roster(storeID: store.id, from: opens.addingTimeInterval(-6 * 3600), to: closes.addingTimeInterval(3600))

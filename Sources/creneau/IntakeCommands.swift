@@ -1,10 +1,10 @@
 import ArgumentParser
-import Domain
 import Forecast
 import Foundation
 import Logging
 import Orders
 import Postgres
+import Reports
 import Shelf
 import Simulator
 import Slots
@@ -38,7 +38,7 @@ struct Seed: AsyncParsableCommand {
             try await SlotService(pool: pool, logger: logger).seedDemo(storeID: store.id, now: now, historyDays: historyDays)
             print("Created the demo store \(store.name) (\(store.slug)).")
             if historyDays > 0 {
-                let today = LocalDate(parsing: DateText.format(now, "yyyy-MM-dd", timeZone: store.timeZone))!
+                let today = ReportRange.today(timeZone: store.timeZone, now: now)
                 print("Playing the last \(historyDays) days with the simulator, so that reports have a history:")
                 let options = SimulationOptions(storeSlug: store.slug, firstDay: today.adding(days: -historyDays), days: historyDays)
                 let summary = try await Simulation.run(options, config: config, pool: pool, logger: logger) { print("  " + $0) }
