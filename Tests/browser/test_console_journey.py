@@ -58,7 +58,9 @@ def signed_in(tablet, base: str, seed_output: str, role: str, page: str):
     email, password = demo_account(seed_output, role)
     tablet.get(f"{base}/staff/login?next=/staff/stores/{STORE}/{page}")
     sign_in(tablet, email, password)
-    wait(tablet).until(lambda driver: driver.current_url.endswith(f"/staff/stores/{STORE}/{page}"))
+    # Not the login page itself: its URL ends with the same path (?next=…) until the sign-in lands.
+    wait(tablet).until(lambda driver: "/staff/login" not in driver.current_url
+                       and driver.current_url.endswith(f"/staff/stores/{STORE}/{page}"))
 
 
 def sign_out(tablet):
