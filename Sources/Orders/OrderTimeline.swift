@@ -15,6 +15,7 @@ public enum OrderTimeline {
 
     /// How a time is written into an event's detail.
     public static func iso(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        // The format style, not ISO8601DateFormatter: building one of those per event was a tenth of a checkout's CPU.
+        date.formatted(.iso8601)
     }
 }

@@ -6,12 +6,13 @@ import Glibc
 #endif
 
 /// One libpq connection. Every method blocks the calling thread, so they are
-/// only ever called from the pool's NIOThreadPool threads, never from Swift's
-/// cooperative pool or an event loop (see `PostgresPool`). It is
-/// `@unchecked Sendable` because it moves between those threads, but it is
-/// used by one task at a time: whoever holds the pool lease or the listener.
+/// only ever called on the connection's own thread (`thread`), never from
+/// Swift's cooperative pool or an event loop. It is `@unchecked Sendable`
+/// because tasks pass it around, but it is used by one task at a time:
+/// whoever holds the pool lease or the listener.
 final class PostgresConnection: @unchecked Sendable {
     private let handle: OpaquePointer
+    let thread: ConnectionThread
     private let usePreparedStatements: Bool
     private var preparedStatements: [StatementKey: String] = [:]
     private(set) var lastUsed = ContinuousClock.now
@@ -23,9 +24,27 @@ final class PostgresConnection: @unchecked Sendable {
 
     private static let statementCacheLimit = 512
 
+    /// Connects on a new thread of its own, which the connection keeps.
+    static func open(conninfo: String, applicationName: String, usePreparedStatements: Bool) async throws -> PostgresConnection {
+        let thread = ConnectionThread()
+        do {
+            return try await thread.run {
+                try connect(conninfo: conninfo, applicationName: applicationName, usePreparedStatements: usePreparedStatements, thread: thread)
+            }
+        } catch {
+            thread.stop()
+            throw error
+        }
+    }
+
     /// `conninfo` is a URL or key=value string; our own settings come after it,
     /// so they win (libpq applies keywords in order).
-    static func connect(conninfo: String, applicationName: String, usePreparedStatements: Bool) throws -> PostgresConnection {
+    private static func connect(
+        conninfo: String,
+        applicationName: String,
+        usePreparedStatements: Bool,
+        thread: ConnectionThread
+    ) throws -> PostgresConnection {
         let keywords = ["application_name", "connect_timeout", "dbname", "client_encoding"]
         let values = [applicationName, "5", conninfo, "UTF8"]
         let handle = withCStringArray(keywords) { keywordPointers in
@@ -42,7 +61,7 @@ final class PostgresConnection: @unchecked Sendable {
             throw PostgresError(code: .connectionFailed, message: message)
         }
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
-        let connection = PostgresConnection(handle: handle, usePreparedStatements: usePreparedStatements)
+        let connection = PostgresConnection(handle: handle, usePreparedStatements: usePreparedStatements, thread: thread)
         // Dates are parsed from ISO text; a server set to another DateStyle is corrected per session.
         if let style = PQparameterStatus(handle, "DateStyle"), !String(cString: style).hasPrefix("ISO") {
             try connection.executeScript("SET DateStyle = ISO")
@@ -50,13 +69,15 @@ final class PostgresConnection: @unchecked Sendable {
         return connection
     }
 
-    private init(handle: OpaquePointer, usePreparedStatements: Bool) {
+    private init(handle: OpaquePointer, usePreparedStatements: Bool, thread: ConnectionThread) {
         self.handle = handle
         self.usePreparedStatements = usePreparedStatements
+        self.thread = thread
     }
 
     deinit {
         PQfinish(handle)
+        thread.stop()
     }
 
     var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }

@@ -1,5 +1,4 @@
 import Logging
-import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
@@ -10,7 +9,6 @@ import Synchronization
 /// which is why consumers re-read state when they reconnect).
 public final class PostgresListener: Service, Sendable {
     private let configuration: PostgresConfiguration
-    private let threadPool: NIOThreadPool
     private let logger: Logger
     private let state = Mutex(State())
     private let connected = Mutex(false)
@@ -25,8 +23,6 @@ public final class PostgresListener: Service, Sendable {
     public init(_ configuration: PostgresConfiguration, logger: Logger = Logger(label: "creneau.postgres.listen")) {
         self.configuration = configuration
         self.logger = logger
-        self.threadPool = NIOThreadPool(numberOfThreads: 1)
-        threadPool.start()
     }
 
     /// Notifications on `channel` from now until the stream is dropped.
@@ -63,7 +59,6 @@ public final class PostgresListener: Service, Sendable {
             await self.listenLoop()
         }
         stop()
-        try await threadPool.shutdownGracefully()
     }
 
     private func listenLoop() async {
@@ -72,13 +67,11 @@ public final class PostgresListener: Service, Sendable {
             do {
                 if connection == nil {
                     let configuration = self.configuration
-                    connection = try await threadPool.runIfActive {
-                        try PostgresConnection.connect(
-                            conninfo: configuration.conninfo,
-                            applicationName: Self.applicationName(configuration),
-                            usePreparedStatements: false
-                        )
-                    }
+                    connection = try await PostgresConnection.open(
+                        conninfo: configuration.conninfo,
+                        applicationName: Self.applicationName(configuration),
+                        usePreparedStatements: false
+                    )
                     // Every channel is listened to again on a new connection.
                     state.withLock { $0.pendingChannels.formUnion($0.subscribers.keys) }
                     logger.debug("listener connected")
@@ -88,7 +81,7 @@ public final class PostgresListener: Service, Sendable {
                     defer { state.pendingChannels.removeAll() }
                     return state.pendingChannels
                 }
-                let notifications = try await threadPool.runIfActive {
+                let notifications = try await current.thread.run {
                     for channel in channels { try current.listen(channel) }
                     // Short waits so new channels and shutdown are noticed promptly.
                     return try current.waitForNotifications(timeout: 100)

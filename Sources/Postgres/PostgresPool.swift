@@ -1,6 +1,5 @@
 import Logging
 import Metrics
-import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
@@ -31,18 +30,17 @@ public struct PostgresConfiguration: Sendable {
 
 /// A bounded pool of libpq connections.
 ///
-/// libpq calls block, so every one of them runs on this pool's own
-/// NIOThreadPool, with one thread per connection (plus one for a listener):
-/// a query occupies a dedicated thread and never stalls Swift's cooperative
-/// pool or a NIO event loop. The thread count matches the connection count, so
-/// a caller holding a connection never waits for a thread.
+/// libpq calls block, so every connection has a thread of its own
+/// (`ConnectionThread`): a query never stalls Swift's cooperative pool or a
+/// NIO event loop, and a caller holding a connection never waits for a
+/// thread. The body of `withConnection` runs on that thread, so its
+/// statements follow one another without thread switches.
 ///
 /// Broken connections are dropped when they are returned, and a connection
 /// that sat idle is checked (without a round trip) before it is handed out,
 /// so the pool heals by itself after PostgreSQL restarts.
 public final class PostgresPool: Service, Sendable {
     public let configuration: PostgresConfiguration
-    let threadPool: NIOThreadPool
     private let logger: Logger
     private let state = Mutex(State())
     private let acquireTimer = Metrics.Timer(label: "creneau_db_pool_acquire")
@@ -66,8 +64,6 @@ public final class PostgresPool: Service, Sendable {
     public init(_ configuration: PostgresConfiguration, logger: Logger = Logger(label: "creneau.postgres")) {
         self.configuration = configuration
         self.logger = logger
-        self.threadPool = NIOThreadPool(numberOfThreads: configuration.maxConnections + 1)
-        threadPool.start()
     }
 
     /// Runs `body` with a connection held for its whole duration.
@@ -75,7 +71,9 @@ public final class PostgresPool: Service, Sendable {
     public func withConnection<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
         let connection = try await acquire()
         defer { release(connection) }
-        return try await body(PostgresSession(connection: connection, threadPool: threadPool))
+        return try await withTaskExecutorPreference(connection.thread) {
+            try await body(PostgresSession(connection: connection))
+        }
     }
 
     /// One statement on any free connection.
@@ -133,8 +131,8 @@ public final class PostgresPool: Service, Sendable {
         for waiter in waiters {
             waiter.continuation.resume(throwing: PostgresError(code: .poolClosed, message: "the database pool is closed"))
         }
+        // Dropping the idle connections closes them and ends their threads.
         _ = idle
-        try await threadPool.shutdownGracefully()
     }
 
     public var statistics: (open: Int, idle: Int, waiting: Int) {
@@ -153,20 +151,16 @@ public final class PostgresPool: Service, Sendable {
                 continue
             case .slot:
                 do {
-                    let configuration = self.configuration
-                    let connection = try await threadPool.runIfActive {
-                        try PostgresConnection.connect(
-                            conninfo: configuration.conninfo,
-                            applicationName: configuration.applicationName,
-                            usePreparedStatements: configuration.usePreparedStatements
-                        )
-                    }
+                    let connection = try await PostgresConnection.open(
+                        conninfo: configuration.conninfo,
+                        applicationName: configuration.applicationName,
+                        usePreparedStatements: configuration.usePreparedStatements
+                    )
                     openGauge.record(statistics.open)
                     return connection
                 } catch {
                     freeSlot()
-                    if let error = error as? PostgresError { throw error }
-                    throw PostgresError(code: .poolClosed, message: "the database pool is closed")
+                    throw error
                 }
             }
         }
@@ -250,7 +244,6 @@ public enum IsolationLevel: String, Sendable {
 /// A connection leased from the pool for the duration of a closure.
 public struct PostgresSession: Sendable {
     let connection: PostgresConnection
-    let threadPool: NIOThreadPool
 
     @discardableResult
     public func query(_ sql: SQL) async throws -> PostgresRows {
@@ -265,17 +258,9 @@ public struct PostgresSession: Sendable {
     /// The server process serving this session (for tests and diagnostics).
     public var serverProcessID: Int32 { connection.serverProcessID }
 
-    private func onConnectionThread<T: Sendable>(_ work: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    private func onConnectionThread<T>(_ work: (PostgresConnection) throws -> T) async throws -> T {
         let connection = self.connection
-        do {
-            return try await threadPool.runIfActive { try work(connection) }
-        } catch let error as PostgresError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw PostgresError(code: .poolClosed, message: "the database pool is closed")
-        }
+        return try await connection.thread.run { try work(connection) }
     }
 }
 

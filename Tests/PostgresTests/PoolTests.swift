@@ -1,5 +1,5 @@
 import Foundation
-import Postgres
+@testable import Postgres
 import Testing
 import TestSupport
 
@@ -21,6 +21,29 @@ struct PoolTests {
             }
             #expect(processIDs.count <= 3)
             #expect(db.pool.statistics.open <= 3)
+        }
+    }
+
+    @Test("a connection's statements run on its own thread, one after another without leaving it, and the caller gets its thread back")
+    func statementsStayOnTheConnectionThread() async throws {
+        try await TestDatabase.withSchema(migrate: false, maxConnections: 2) { db in
+            let (stayed, thread) = try await db.pool.withTransaction { session -> ([Bool], ConnectionThread) in
+                var stayed: [Bool] = []
+                for value in 1...5 {
+                    let rows = try await session.query("SELECT \(value)::int AS v")
+                    #expect(try rows.single().decode(Int.self, "v") == value)
+                    stayed.append(session.connection.thread.isCurrent)
+                }
+                return (stayed, session.connection.thread)
+            }
+            #expect(stayed == [true, true, true, true, true])
+            try await Task.sleep(for: .milliseconds(1))
+            #expect(!thread.isCurrent)
+            // A statement from outside a connection's body hops there and back.
+            let elsewhere = try await db.pool.withConnection { session in
+                try await Task.detached { try await session.query("SELECT 1 AS one").single().decode(Int.self, "one") }.value
+            }
+            #expect(elsewhere == 1)
         }
     }
 

@@ -410,7 +410,7 @@ struct IntakePages: Sendable {
                 EventView(
                     label: Present.eventLabels[event.kind] ?? event.kind,
                     when: "\(Present.day(event.at, timeZone: zone)) \(Present.time(event.at, timeZone: zone))",
-                    note: event.detail["note"] ?? event.detail["to"].flatMap { ISO8601DateFormatter().date(from: $0) }
+                    note: event.detail["note"] ?? event.detail["to"].flatMap { try? Date($0, strategy: .iso8601) }
                         .map { "Nouveau créneau : \(Present.day($0, timeZone: zone)) \(Present.time($0, timeZone: zone))" }
                 )
             },
