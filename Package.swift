@@ -196,6 +196,7 @@ let package = Package(
             dependencies: [
                 "Web", "Orders", "Slots", "Notices", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ],
             swiftSettings: swiftSettings
         ),

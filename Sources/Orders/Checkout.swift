@@ -182,12 +182,23 @@ extension OrderService {
 
     /// One conditional UPDATE for every line: a line whose stock ran out is
     /// simply not updated, and the caller's transaction rolls back the rest.
+    /// The rows are locked first in product order: two checkouts sharing
+    /// products would otherwise lock them in their join's order and could
+    /// deadlock (a second's wait, then a retry), as a rush on popular items showed.
     private func reserveStock(storeID: Int64, lines: [BasketLine], in tx: PostgresSession) async throws {
         let reserved = try await tx.query("""
+            WITH wanted AS (
+                SELECT w.product_id, w.quantity FROM unnest(\(lines.map { Int($0.productID) }), \(lines.map(\.quantity))) AS w(product_id, quantity)
+            ), locked AS MATERIALIZED (
+                SELECT sp.product_id FROM store_products sp
+                 WHERE sp.store_id = \(storeID) AND sp.product_id IN (SELECT product_id FROM wanted)
+                 ORDER BY sp.product_id
+                   FOR UPDATE
+            )
             UPDATE store_products sp SET reserved = sp.reserved + wanted.quantity
-            FROM unnest(\(lines.map { Int($0.productID) }), \(lines.map(\.quantity))) AS wanted(product_id, quantity)
-            WHERE sp.store_id = \(storeID) AND sp.product_id = wanted.product_id AND sp.active
-              AND sp.reserved + wanted.quantity <= sp.stock_on_hand
+              FROM locked JOIN wanted USING (product_id)
+             WHERE sp.store_id = \(storeID) AND sp.product_id = locked.product_id AND sp.active
+               AND sp.reserved + wanted.quantity <= sp.stock_on_hand
             RETURNING sp.product_id
             """)
         let ok = Set(try reserved.map { try $0.decode(Int64.self, "product_id") })

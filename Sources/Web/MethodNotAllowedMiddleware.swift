@@ -45,12 +45,17 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
     let table: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        // HEAD is answered like GET by the server.
-        if request.method != .head, let methods = table.methods(at: request.uri.path), !methods.contains(request.method.rawValue) {
+        do {
+            return try await next(request, context)
+        } catch let error as any HTTPResponseError where error.status == .notFound {
+            // Only a 404 can be a path served with other methods; the table is read then, not on every request.
+            // HEAD is answered like GET by the server.
+            guard request.method != .head, let methods = table.methods(at: request.uri.path), !methods.contains(request.method.rawValue) else {
+                throw error
+            }
             var headers = HTTPFields()
             headers[.allow] = methods.sorted().joined(separator: ", ")
             throw Problem(.methodNotAllowed, detail: "This address does not accept \(request.method.rawValue).", headers: headers)
         }
-        return try await next(request, context)
     }
 }

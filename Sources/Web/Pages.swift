@@ -30,7 +30,7 @@ public struct Pages: Sendable {
 
     /// A full page from `template`, which extends `layout`.
     func render(_ template: String, _ context: some Sendable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        guard let html = library.render(context, withTemplate: template) else {
+        guard let html = library.render(ViewTree.make(context) as Any, withTemplate: template) else {
             return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "missing template \(template)")))
         }
         var headers = headers
@@ -42,6 +42,58 @@ public struct Pages: Sendable {
     static var staticDirectory: String {
         resource("static")?.path ?? "static"
     }
+}
+
+/// A page's view as the renderer reads it: each struct's fields in a dictionary.
+/// swift-mustache looks a name up in a plain struct through `Mirror`, reflecting
+/// every field each time and again at each level it climbs: four fifths of a
+/// scan page's CPU. Reflecting the view once per render and answering lookups
+/// from dictionaries renders the same text.
+enum ViewTree {
+    static func make(_ value: Any, depth: Int = 0) -> Any? {
+        switch value {
+        case is String, is Int, is Bool, is Double, is any MustacheParent, is MustacheLambda, is any MustacheCustomRepresentation, is MustacheTemplate:
+            return value
+        case let optional as any OptionalView:
+            return optional.wrapped.flatMap { make($0, depth: depth) }
+        default:
+            break
+        }
+        // Deeper than any page nests: a value that refers to itself stays as it is.
+        guard depth < 32 else { return value }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .collection:
+            // A nil element stays the nil it was (the renderer writes it as such).
+            return mirror.children.map { make($0.value, depth: depth + 1) ?? $0.value }
+        case .struct, .class:
+            var fields: [String: Any] = [:]
+            for child in mirror.children {
+                if let label = child.label, let field = make(child.value, depth: depth + 1) { fields[label] = field }
+            }
+            return ViewNode(original: value, fields: fields)
+        default:
+            return value
+        }
+    }
+}
+
+/// A struct of a view, its fields already read; it renders as the struct would.
+struct ViewNode: MustacheParent, MustacheCustomRenderable {
+    let original: Any
+    let fields: [String: Any]
+
+    func child(named name: String) -> Any? { fields[name] }
+    var renderText: String { (original as? any MustacheCustomRenderable)?.renderText ?? String(describing: original) }
+    var isNull: Bool { (original as? any MustacheCustomRenderable)?.isNull ?? false }
+}
+
+protocol OptionalView {
+    var wrapped: Any? { get }
+}
+
+extension Optional: OptionalView {
+    var wrapped: Any? { self.map { $0 as Any } }
 }
 
 struct PagesError: Error, CustomStringConvertible {

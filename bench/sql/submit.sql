@@ -53,10 +53,18 @@ JOIN store_products sp ON sp.store_id = bl.store_id AND sp.product_id = bl.produ
 JOIN products p ON p.product_id = bl.product_id
 WHERE bl.store_id = :store_id AND bl.basket_id = :basket_id
 ORDER BY bl.added_at, bl.product_id;
+WITH wanted AS (
+    SELECT w.product_id, w.quantity FROM unnest(:product_ids::bigint[], :quantities::bigint[]) AS w(product_id, quantity)
+), locked AS MATERIALIZED (
+    SELECT sp.product_id FROM store_products sp
+     WHERE sp.store_id = :store_id AND sp.product_id IN (SELECT product_id FROM wanted)
+     ORDER BY sp.product_id
+       FOR UPDATE
+)
 UPDATE store_products sp SET reserved = sp.reserved + wanted.quantity
-FROM unnest(:product_ids::bigint[], :quantities::bigint[]) AS wanted(product_id, quantity)
-WHERE sp.store_id = :store_id AND sp.product_id = wanted.product_id AND sp.active
-  AND sp.reserved + wanted.quantity <= sp.stock_on_hand
+  FROM locked JOIN wanted USING (product_id)
+ WHERE sp.store_id = :store_id AND sp.product_id = locked.product_id AND sp.active
+   AND sp.reserved + wanted.quantity <= sp.stock_on_hand
 RETURNING sp.product_id;
 WITH source AS (DELETE FROM slot_holds
      WHERE store_id = :store_id AND hold_id = :hold_id AND expires_at > :now

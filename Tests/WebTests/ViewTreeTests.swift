@@ -1,0 +1,87 @@
+import Foundation
+import Mustache
+import Testing
+@testable import Web
+
+/// Pages render their views through ViewTree (fields read once, looked up in
+/// dictionaries); the text must be what swift-mustache makes of the struct itself.
+@Suite("View tree")
+struct ViewTreeTests {
+    struct Line: Sendable { var name: String; var quantity: Int; var note: String?; var fresh: Bool }
+    struct Header: Sendable { var name: String; var basketCount: Int }
+    struct Nutrient: Sendable { var label: String; var value: Double }
+    final class Box: Sendable { let label = "in a class"; let count = 2 }
+    struct Page: Sendable {
+        var store: Header
+        var lines: [Line]
+        var empty: [Line]
+        var missing: Header?
+        var present: Header?
+        var error: String?
+        var title: String
+        var held: Int
+        var zero: Int
+        var flag: Bool
+        var off: Bool
+        var when: Date
+        var id: UUID
+        var nutrition: [[Nutrient]]
+        var box: Box
+        var tags: [String]
+        var maybeTags: [String?]
+    }
+
+    static let template = """
+        <h1>{{title}} — {{store.name}} ({{store.basketCount}})</h1>
+        {{#store}}<p>{{name}} {{title}} {{.basketCount}}</p>{{/store}}
+        <ul>{{#lines}}<li class="{{#fresh}}fresh{{/fresh}}{{^fresh}}dry{{/fresh}}">{{name}} ×{{quantity}}{{#note}} — {{.}}{{/note}}{{^note}} (none){{/note}} in {{store.name}} / {{title}}</li>{{/lines}}</ul>
+        {{^lines}}no lines{{/lines}}{{^empty}}nothing here{{/empty}}{{#empty}}never{{/empty}}
+        {{#missing}}never {{name}}{{/missing}}{{^missing}}no missing header{{/missing}}
+        {{#present}}present: {{name}} with {{basketCount}}{{/present}}
+        {{#error}}<p class="error">{{error}}</p>{{/error}}{{^error}}no error{{/error}}
+        {{#held}} +{{.}}{{/held}}{{#zero}} zero {{.}}{{/zero}}
+        {{#flag}}on{{/flag}}{{^off}} off{{/off}}
+        {{when}} {{id}} {{{title}}} {{&title}}
+        {{#nutrition}}[{{#.}}{{label}}={{value}};{{/.}}]{{/nutrition}}
+        {{#box}}{{label}} {{count}}{{/box}} {{box.label}}
+        {{#tags}}<{{.}}>{{/tags}} {{#maybeTags}}({{.}}){{/maybeTags}}
+        {{nothing}}{{store.nothing}}{{#nothing}}never{{/nothing}}
+        """
+
+    static let page = Page(
+        store: Header(name: "Créneau <Rivoli>", basketCount: 3),
+        lines: [
+            Line(name: "Lait & œufs", quantity: 2, note: "bio", fresh: true),
+            Line(name: "Pâtes", quantity: 1, note: nil, fresh: false),
+            Line(name: "Riz", quantity: 5, note: "\"long\"", fresh: false),
+        ],
+        empty: [], missing: nil, present: Header(name: "Autre", basketCount: 0), error: "Stock épuisé", title: "Panier <b>",
+        held: 2, zero: 0, flag: true, off: false,
+        when: Date(timeIntervalSince1970: 1_795_000_000), id: UUID(uuidString: "6F9619FF-8B86-D011-B42D-00CF4FC964FF")!,
+        nutrition: [[Nutrient(label: "kcal", value: 120.5)], [], [Nutrient(label: "sel", value: 0.2), Nutrient(label: "sucre", value: 3)]],
+        box: Box(), tags: ["a", "<b>"], maybeTags: ["x", nil, "z"]
+    )
+
+    @Test("a view renders to the same text through the view tree as read by reflection, sections, inversions, optionals and climbing included")
+    func sameText() throws {
+        let template = try MustacheTemplate(string: Self.template)
+        let direct = template.render(Self.page)
+        let throughTree = template.render(ViewTree.make(Self.page) as Any)
+        #expect(throughTree == direct)
+        // The fixture exercises what it claims to: nothing vanished from both alike.
+        for expected in ["Créneau &lt;Rivoli&gt; Panier &lt;b&gt; 3", "Lait &amp; œufs ×2 — bio", "Pâtes ×1 (none)",
+                         "nothing here", "no missing header", "present: Autre with 0", "Stock épuisé", " +2", "on off",
+                         "[kcal=120.5;][][sel=0.2;sucre=3.0;]", "in a class 2 in a class", "&lt;b&gt;", "(x)(nil)(z)", "Panier <b> Panier <b>"] {
+            #expect(direct.contains(expected), "missing \(expected)")
+        }
+    }
+
+    @Test("an optional view at the top, nil or not, and a plain value pass through")
+    func topLevel() throws {
+        let template = try MustacheTemplate(string: "{{#.}}{{name}}{{/.}}|{{.}}")
+        let none: Header? = nil
+        #expect(template.render(ViewTree.make(none as Any) as Any) == template.render(none as Any))
+        #expect(template.render(ViewTree.make(Header(name: "A", basketCount: 1)) as Any) == "A|" + template.render(Header(name: "A", basketCount: 1)).split(separator: "|").last!)
+        #expect(ViewTree.make("text") as? String == "text")
+    }
+}
