@@ -158,7 +158,7 @@ extension OrderService {
                      WITH ORDINALITY AS line(product_id, name, brand, size_text, zone, quantity, price, ordinality)
                 """)
             try await OrderTimeline.append(storeID: storeID, orderID: orderID, kind: "placed", at: now, detail: [
-                "total": String(placed.totalCents), "slot_start": OrderTimeline.iso(booking.start),
+                "total": String(placed.totalCents), "slot_start": DateText.iso8601(booking.start),
             ], in: tx)
             try await tx.query("UPDATE baskets SET order_id = \(orderID), hold_id = NULL, updated_at = \(now) WHERE store_id = \(storeID) AND basket_id = \(basketID)")
             let body = try Self.encode(placed)

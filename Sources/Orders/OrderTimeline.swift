@@ -12,10 +12,4 @@ public enum OrderTimeline {
             INSERT INTO order_events (store_id, order_id, kind, at, detail) VALUES (\(storeID), \(orderID), \(kind), \(at), \(JSONColumn(detail)))
             """)
     }
-
-    /// How a time is written into an event's detail.
-    public static func iso(_ date: Date) -> String {
-        // The format style, not ISO8601DateFormatter: building one of those per event was a tenth of a checkout's CPU.
-        date.formatted(.iso8601)
-    }
 }

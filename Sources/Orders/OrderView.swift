@@ -110,7 +110,7 @@ extension OrderService {
                     WHERE store_id = \(order.storeID) AND order_id = \(order.orderID)
                     """)
                 try await OrderTimeline.append(storeID: order.storeID, orderID: order.orderID, kind: "slot_changed", at: now, detail: [
-                    "from": OrderTimeline.iso(order.slotStart), "to": OrderTimeline.iso(booking.start),
+                    "from": DateText.iso8601(order.slotStart), "to": DateText.iso8601(booking.start),
                 ], in: tx)
                 guard let view = try await loadOrder(link: link, now: now, lock: false, in: tx) else { throw OrderError.unknownOrder }
                 return view

@@ -17,6 +17,22 @@ public struct SlotOffer: Sendable, Codable, Equatable {
     public var available: Bool
     /// "full", "past-cutoff", "closed" or "at-risk" when not available.
     public var unavailableReason: String?
+
+    public init(
+        slotID: Int64, start: Date, end: Date, feeCents: Int, remainingOrders: Int, remainingMinutes: Double,
+        busyness: String, expectedWaitMinutes: Double, available: Bool, unavailableReason: String?
+    ) {
+        self.slotID = slotID
+        self.start = start
+        self.end = end
+        self.feeCents = feeCents
+        self.remainingOrders = remainingOrders
+        self.remainingMinutes = remainingMinutes
+        self.busyness = busyness
+        self.expectedWaitMinutes = expectedWaitMinutes
+        self.available = available
+        self.unavailableReason = unavailableReason
+    }
 }
 
 /// Capacity set aside for a basket for a few minutes while the customer checks out.

@@ -15,6 +15,11 @@ enum Respond {
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
         var headers = headers
         headers[.contentType] = "application/json"
+        if let writing = value as? any JSONWriting {
+            var output = JSONOutput()
+            writing.writeJSON(to: &output)
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: output.bytes)))
+        }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
