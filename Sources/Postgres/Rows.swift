@@ -282,11 +282,35 @@ enum PostgresTimestamp {
         seconds -= days * 86_400
         if seconds < 0 { seconds += 86_400; days -= 1 }
         let (year, month, day) = civilFromDays(days)
-        let body = String(
-            format: "%04ld-%02ld-%02ld %02ld:%02ld:%02ld.%06ld+00",
-            year, month, day, seconds / 3600, seconds / 60 % 60, seconds % 60, micros
-        )
-        return body
+        // "YYYY-MM-DD HH:MM:SS.ffffff+00", digit by digit: String(format:) went through CFString.
+        var text: [UInt8] = []
+        text.reserveCapacity(30)
+        func digits(_ value: Int, _ width: Int) {
+            // As printf's %0*ld: a minus sign counts in the width.
+            let written = String(value.magnitude).utf8
+            var width = width
+            if value < 0 {
+                text.append(UInt8(ascii: "-"))
+                width -= 1
+            }
+            text.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: max(0, width - written.count)))
+            text.append(contentsOf: written)
+        }
+        digits(year, 4)
+        text.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        text.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        text.append(UInt8(ascii: " "))
+        digits(seconds / 3600, 2)
+        text.append(UInt8(ascii: ":"))
+        digits(seconds / 60 % 60, 2)
+        text.append(UInt8(ascii: ":"))
+        digits(seconds % 60, 2)
+        text.append(UInt8(ascii: "."))
+        digits(micros, 6)
+        text.append(contentsOf: "+00".utf8)
+        return String(decoding: text, as: UTF8.self)
     }
 
     static func parse(_ text: String) -> Date? {

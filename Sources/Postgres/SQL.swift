@@ -226,12 +226,23 @@ public struct JSONColumn<Value: Codable & Sendable>: PostgresEncodable, Sendable
 /// Arrays are sent as array literals, so `= ANY(\(ids))` binds one parameter.
 extension Array: PostgresEncodable where Element: PostgresArrayElement {
     public var postgresValue: PostgresValue {
-        let items = map { element -> String in
-            guard let text = element.postgresValue.text else { return "NULL" }
-            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            return "\"\(escaped)\""
+        // Byte by byte: replacingOccurrences went through NSString, twice per element.
+        var literal: [UInt8] = [UInt8(ascii: "{")]
+        for (index, element) in enumerated() {
+            if index > 0 { literal.append(UInt8(ascii: ",")) }
+            guard let text = element.postgresValue.text else {
+                literal.append(contentsOf: "NULL".utf8)
+                continue
+            }
+            literal.append(UInt8(ascii: "\""))
+            for byte in text.utf8 {
+                if byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\"") { literal.append(UInt8(ascii: "\\")) }
+                literal.append(byte)
+            }
+            literal.append(UInt8(ascii: "\""))
         }
-        return .init(type: Element.postgresArrayType, text: "{" + items.joined(separator: ",") + "}")
+        literal.append(UInt8(ascii: "}"))
+        return .init(type: Element.postgresArrayType, text: String(decoding: literal, as: UTF8.self))
     }
 }
 

@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 import Postgres
 import Testing
@@ -26,7 +27,7 @@ struct ParameterTests {
             let payload = Payload(name: "crème brûlée", tags: ["a", "b c"], count: 3)
             try await db.pool.query("""
                 INSERT INTO samples VALUES (\(Int.min), \(Int32(-7)), \(-1.5e-300), \(true), \("naïve ☕️ 日本"), \(date),
-                    \(id), \(data), \(JSONColumn(payload)), \(12.5), \([1, -2, 3]), \(["x", "y \"q\"", "z,w", "NULL"]))
+                    \(id), \(data), \(JSONColumn(payload)), \(12.5), \([1, -2, 3]), \(["x", "y \"q\"", "z,w", "NULL", "back\\slash\\\"", "", "{}"]))
                 """)
             try await db.pool.query("INSERT INTO samples VALUES (\(Int?.none), NULL, NULL, NULL, \(String?.none), \(Date?.none), NULL, NULL, NULL, NULL, NULL, NULL)")
             let rows = try await db.pool.query("SELECT * FROM samples ORDER BY i NULLS LAST")
@@ -43,7 +44,7 @@ struct ParameterTests {
             #expect(try row.decode(JSONColumn<Payload>.self, "j").value == payload)
             #expect(try row.decode(Double.self, "n") == 12.5)
             #expect(try row.decode([Int].self, "ints") == [1, -2, 3])
-            #expect(try row.decode([String].self, "texts") == ["x", "y \"q\"", "z,w", "NULL"])
+            #expect(try row.decode([String].self, "texts") == ["x", "y \"q\"", "z,w", "NULL", "back\\slash\\\"", "", "{}"])
             let empty = rows[1]
             #expect(try empty.decode(Int?.self, "i") == nil)
             #expect(try empty.decode(String?.self, "s") == nil)
@@ -78,6 +79,14 @@ struct ParameterTests {
             #expect(try row.decode(Date.self, "old") == Date(timeIntervalSince1970: -86_400 * 365 * 30))
             #expect(try row.decode(Date.self, "offset_time") == Date(timeIntervalSince1970: 1_711_832_400))
             #expect(try row.decode(Date.self, "leap_day") == Date(timeIntervalSince1970: 1_709_164_800))
+            // Timestamps written by hand: PostgreSQL reads back each instant to the microsecond.
+            var random = SeededGenerator(seed: 1123)
+            for _ in 0..<200 {
+                let micros = Int64.random(in: -2_208_988_800_000_000...4_102_444_800_000_000, using: &random)
+                let date = Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+                let epoch = try await db.pool.query("SELECT (extract(epoch FROM \(date)::timestamptz) * 1000000)::int8 AS micros").single()
+                #expect(try epoch.decode(Int64.self, "micros") == Int64((date.timeIntervalSince1970 * 1_000_000).rounded()))
+            }
         }
     }
 
