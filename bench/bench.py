@@ -830,7 +830,7 @@ def main():
                         help="at most this many of the store's active products are drawn for the baskets' 5 lines")
     parser.add_argument("--soak", type=int, default=int(os.environ.get("BENCH_SOAK_SECONDS") or 0), metavar="SECONDS",
                         help="after the paths, SECONDS of mixed load and the server's RSS (0: none; default $BENCH_SOAK_SECONDS)")
-    parser.add_argument("--soak-submit-rate", type=int, default=150,
+    parser.add_argument("--soak-submit-rate", type=int, default=400,
                         help="baskets made ready for the soak's submits per second of soak")
     parser.add_argument("--keep", action="store_true", help="keep the data folder (its logs) afterwards")
     args = parser.parse_args()
