@@ -117,7 +117,9 @@ private func parseDate(_ bytes: ArraySlice<UInt8>) -> LocalDate? {
           bytes[start + 4] == UInt8(ascii: "-"), bytes[start + 7] == UInt8(ascii: "-"),
           let year = parseDigits(bytes[start..<start + 4]),
           let month = parseDigits(bytes[start + 5..<start + 7]),
-          let day = parseDigits(bytes[start + 8..<start + 10])
+          let day = parseDigits(bytes[start + 8..<start + 10]),
+          // Year 0000 is ISO 8601's 1 BC, which PostgreSQL refuses to read: a date it cannot store is no date.
+          year >= 1
     else { return nil }
     return LocalDate(year: year, month: month, day: day)
 }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Mustache
 import NIOCore
+import Synchronization
 
 /// Server-side pages: Mustache templates shipped as resources of this
 /// module, rendered with HTML escaping on by default.
@@ -50,31 +51,54 @@ public struct Pages: Sendable {
 /// scan page's CPU. Reflecting the view once per render and answering lookups
 /// from dictionaries renders the same text.
 enum ViewTree {
+    private enum Kind { case leaf, optional, collection, node }
+
+    /// What each type is, decided once: the dynamic casts that decide it cost more than the
+    /// rest of the conversion when made for every value of every page.
+    private static let kinds = Mutex<[ObjectIdentifier: Kind]>([:])
+
     static func make(_ value: Any, depth: Int = 0) -> Any? {
-        switch value {
-        case is String, is Int, is Bool, is Double, is any MustacheParent, is MustacheLambda, is any MustacheCustomRepresentation, is MustacheTemplate:
+        switch kind(of: value) {
+        case .leaf:
             return value
-        case let optional as any OptionalView:
-            return optional.wrapped.flatMap { make($0, depth: depth) }
-        default:
-            break
-        }
-        // Deeper than any page nests: a value that refers to itself stays as it is.
-        guard depth < 32 else { return value }
-        let mirror = Mirror(reflecting: value)
-        switch mirror.displayStyle {
-        case .collection:
-            // A nil element stays the nil it was (the renderer writes it as such).
-            return mirror.children.map { make($0.value, depth: depth + 1) ?? $0.value }
-        case .struct, .class:
+        case .optional:
+            return (value as? any OptionalView)?.wrapped.flatMap { make($0, depth: depth) }
+        case .collection, .node:
+            // Deeper than any page nests: a value that refers to itself stays as it is.
+            guard depth < 32 else { return value }
+            let mirror = Mirror(reflecting: value)
+            guard mirror.displayStyle != .collection else {
+                // A nil element stays the nil it was (the renderer writes it as such).
+                return mirror.children.map { make($0.value, depth: depth + 1) ?? $0.value }
+            }
             var fields: [String: Any] = [:]
             for child in mirror.children {
                 if let label = child.label, let field = make(child.value, depth: depth + 1) { fields[label] = field }
             }
             return ViewNode(original: value, fields: fields)
-        default:
-            return value
         }
+    }
+
+    private static func kind(of value: Any) -> Kind {
+        let type = ObjectIdentifier(Swift.type(of: value))
+        if let known = kinds.withLock({ $0[type] }) { return known }
+        let kind: Kind
+        switch value {
+        // First: a cast looks through an optional, so `Optional("a") is String` holds, and the
+        // type's next value may be nil.
+        case is any OptionalView:
+            kind = .optional
+        case is String, is Int, is Bool, is Double, is any MustacheParent, is MustacheLambda, is any MustacheCustomRepresentation, is MustacheTemplate:
+            kind = .leaf
+        default:
+            switch Mirror(reflecting: value).displayStyle {
+            case .collection: kind = .collection
+            case .struct, .class: kind = .node
+            default: kind = .leaf
+            }
+        }
+        kinds.withLock { $0[type] = kind }
+        return kind
     }
 }
 

@@ -23,6 +23,10 @@ import Testing
         #expect(LocalDate(year: 2025, month: 13, day: 1) == nil)
         #expect(LocalHour(year: 2025, month: 1, day: 1, hour: 24) == nil)
         #expect(LocalDate(year: 2024, month: 2, day: 29) != nil)
+        // Written dates: year 0000 is one PostgreSQL cannot read; 0001 and 9999 it can.
+        #expect(LocalDate(parsing: "0000-02-05") == nil)
+        #expect(LocalDate(parsing: "0001-01-01")?.description == "0001-01-01")
+        #expect(LocalDate(parsing: "9999-12-31")?.description == "9999-12-31")
     }
 
     @Test func hoursRoundTripThroughText() throws {

@@ -72,7 +72,7 @@ struct SlotRoutesTests {
     @Test("bad or missing date 400, outside the horizon 422, unknown store 404")
     func refusals() async throws {
         try await withApp { client in
-            for uri in ["/api/stores/drive-test/slots", "/api/stores/drive-test/slots?date=demain", "/api/stores/drive-test/slots?date=2026-02-30"] {
+            for uri in ["/api/stores/drive-test/slots", "/api/stores/drive-test/slots?date=demain", "/api/stores/drive-test/slots?date=2026-02-30", "/api/stores/drive-test/slots?date=0000-02-05"] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .badRequest, "\(uri)")
                     #expect(response.headers[.contentType] == "application/problem+json")

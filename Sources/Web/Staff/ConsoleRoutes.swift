@@ -1,4 +1,5 @@
 import Domain
+import Forecast
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -92,8 +93,8 @@ enum ConsoleInput {
         guard let date = request.uri.queryParameters.get("date") else {
             return Present.isoDay(WallClock.now(), timeZone: timeZone)
         }
-        guard date.count == 10, date.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil else {
-            throw Problem(.badRequest, type: "invalid-date", detail: "The date must be written YYYY-MM-DD.")
+        guard let day = LocalDate(parsing: date), day.description == date else {
+            throw Problem(.badRequest, type: "invalid-date", detail: "The date must be a calendar date written YYYY-MM-DD.")
         }
         return date
     }
