@@ -110,22 +110,25 @@ extension OrderService {
         }
     }
 
-    private func placeOrderOnce(storeID: Int64, token: String, contact: Contact, key: String, now: Date) async throws -> Submission {
+    private func placeOrderOnce(storeID: Int64, token: String, contact: Contact, key idempotencyKey: String, now: Date) async throws -> Submission {
         let requestFingerprint = [token, contact.name, contact.phone ?? "", contact.email ?? "", contact.allowsDearerSubstitutes ? "dearer" : ""]
             .joined(separator: "\u{1F}")
         return try await pool.withTransaction { tx in
             // A second request with this key while the first is still running gets 409, not a wait.
-            let locked = try await tx.query("SELECT pg_try_advisory_xact_lock(hashtextextended(\(key), \(storeID))) AS locked")
-                .single().decode(Bool.self, "locked")
-            guard locked else { throw OrderError.requestInFlight }
-            let claimed = try await tx.query("""
-                INSERT INTO idempotency_keys (store_id, key, request_hash)
-                VALUES (\(storeID), \(key), sha256(convert_to(\(requestFingerprint), 'UTF8')))
-                ON CONFLICT (store_id, key) DO NOTHING
-                RETURNING key
-                """)
-            if claimed.isEmpty {
-                return try await replay(storeID: storeID, key: key, fingerprint: requestFingerprint, in: tx)
+            // The key is claimed only under its lock, in the same statement (one round trip).
+            let claim = try await tx.query("""
+                WITH attempt AS (SELECT pg_try_advisory_xact_lock(hashtextextended(\(idempotencyKey), \(storeID))) AS locked),
+                claimed AS (
+                    INSERT INTO idempotency_keys (store_id, key, request_hash)
+                    SELECT \(storeID), \(idempotencyKey), sha256(convert_to(\(requestFingerprint), 'UTF8')) FROM attempt WHERE locked
+                    ON CONFLICT (store_id, key) DO NOTHING
+                    RETURNING key
+                )
+                SELECT locked, EXISTS (SELECT FROM claimed) AS claimed FROM attempt
+                """).single()
+            guard try claim.decode(Bool.self, "locked") else { throw OrderError.requestInFlight }
+            guard try claim.decode(Bool.self, "claimed") else {
+                return try await replay(storeID: storeID, key: idempotencyKey, fingerprint: requestFingerprint, in: tx)
             }
 
             guard let basket = try await loadBasket(storeID: storeID, token: token, lock: true, now: now, in: tx) else { throw OrderError.unknownBasket }
@@ -143,29 +146,33 @@ extension OrderService {
                 status: "placed", subtotalCents: basket.subtotalCents, feeCents: basket.feeCents, totalCents: basket.totalCents,
                 slotStart: booking.start, slotEnd: booking.end
             )
-            try await tx.query("""
-                INSERT INTO orders (store_id, order_id, order_number, link_hash, pickup_code, basket_id, customer_name,
-                                    customer_phone, customer_email, allow_dearer_substitutes, slot_id, slot_starts_at, slot_ends_at,
-                                    subtotal_cents, fee_cents, total_cents, picking_minutes, placed_at)
-                VALUES (\(storeID), \(orderID), \(placed.orderNumber), sha256(convert_to(\(placed.link), 'UTF8')), \(placed.pickupCode),
-                        \(basketID), \(contact.name), \(contact.phone), \(contact.email), \(contact.allowsDearerSubstitutes), \(booking.slotID), \(booking.start), \(booking.end),
-                        \(placed.subtotalCents), \(placed.feeCents), \(placed.totalCents), \(basket.pickingMinutes), \(now))
-                """)
-            try await tx.query("""
-                INSERT INTO order_lines (store_id, order_id, line_no, product_id, name, brand, size_text, temperature_zone, quantity, unit_price_cents)
-                SELECT \(storeID), \(orderID), line.ordinality, line.product_id, line.name, line.brand, line.size_text, line.zone, line.quantity, line.price
-                FROM unnest(\(basket.lines.map { Int($0.productID) }), \(basket.lines.map(\.name)), \(basket.lines.map(\.brand)),
-                            \(basket.lines.map(\.sizeText)), \(basket.lines.map(\.temperatureZone)), \(basket.lines.map(\.quantity)),
-                            \(basket.lines.map(\.unitPriceCents)))
-                     WITH ORDINALITY AS line(product_id, name, brand, size_text, zone, quantity, price, ordinality)
-                """)
-            try await OrderTimeline.append(storeID: storeID, orderID: orderID, kind: "placed", at: now, detail: [
-                "total": String(placed.totalCents), "slot_start": DateText.iso8601(booking.start),
-            ], in: tx)
-            try await tx.query("UPDATE baskets SET order_id = \(orderID), hold_id = NULL, updated_at = \(now) WHERE store_id = \(storeID) AND basket_id = \(basketID)")
             let body = try Self.encode(placed)
+            // The order, its lines, its first event, the basket marked ordered and the answer kept
+            // on the key: five writes that read nothing of each other, in one statement. The lines'
+            // and the event's foreign keys are checked at its end, when the order row is there.
             try await tx.query("""
-                UPDATE idempotency_keys SET response_status = 201, response_body = \(body) WHERE store_id = \(storeID) AND key = \(key)
+                WITH placed AS (
+                    INSERT INTO orders (store_id, order_id, order_number, link_hash, pickup_code, basket_id, customer_name,
+                                        customer_phone, customer_email, allow_dearer_substitutes, slot_id, slot_starts_at, slot_ends_at,
+                                        subtotal_cents, fee_cents, total_cents, picking_minutes, placed_at)
+                    VALUES (\(storeID), \(orderID), \(placed.orderNumber), sha256(convert_to(\(placed.link), 'UTF8')), \(placed.pickupCode),
+                            \(basketID), \(contact.name), \(contact.phone), \(contact.email), \(contact.allowsDearerSubstitutes), \(booking.slotID), \(booking.start), \(booking.end),
+                            \(placed.subtotalCents), \(placed.feeCents), \(placed.totalCents), \(basket.pickingMinutes), \(now))
+                ), lines AS (
+                    INSERT INTO order_lines (store_id, order_id, line_no, product_id, name, brand, size_text, temperature_zone, quantity, unit_price_cents)
+                    SELECT \(storeID), \(orderID), line.ordinality, line.product_id, line.name, line.brand, line.size_text, line.zone, line.quantity, line.price
+                    FROM unnest(\(basket.lines.map { Int($0.productID) }), \(basket.lines.map(\.name)), \(basket.lines.map(\.brand)),
+                                \(basket.lines.map(\.sizeText)), \(basket.lines.map(\.temperatureZone)), \(basket.lines.map(\.quantity)),
+                                \(basket.lines.map(\.unitPriceCents)))
+                         WITH ORDINALITY AS line(product_id, name, brand, size_text, zone, quantity, price, ordinality)
+                ), event AS (
+                    \(OrderTimeline.insert(storeID: storeID, orderID: orderID, kind: "placed", at: now, detail: [
+                        "total": String(placed.totalCents), "slot_start": DateText.iso8601(booking.start),
+                    ]))
+                ), ordered AS (
+                    UPDATE baskets SET order_id = \(orderID), hold_id = NULL, updated_at = \(now) WHERE store_id = \(storeID) AND basket_id = \(basketID)
+                )
+                UPDATE idempotency_keys SET response_status = 201, response_body = \(body) WHERE store_id = \(storeID) AND key = \(idempotencyKey)
                 """)
             return Submission(status: 201, body: body, order: placed, replayed: false)
         }

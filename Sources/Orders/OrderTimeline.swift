@@ -8,8 +8,14 @@ public enum OrderTimeline {
     public static func append(
         storeID: Int64, orderID: UUID, kind: String, at: Date, detail: [String: String] = [:], in tx: PostgresSession
     ) async throws {
-        try await tx.query("""
-            INSERT INTO order_events (store_id, order_id, kind, at, detail) VALUES (\(storeID), \(orderID), \(kind), \(at), \(JSONColumn(detail)))
-            """)
+        try await tx.query(insert(storeID: storeID, orderID: orderID, kind: kind, at: at, detail: detail))
+    }
+
+    /// The INSERT of one event, for a statement that writes it beside other changes
+    /// (as a WITH clause) instead of in a round trip of its own.
+    public static func insert(storeID: Int64, orderID: UUID, kind: String, at: Date, detail: [String: String] = [:]) -> SQL {
+        """
+        INSERT INTO order_events (store_id, order_id, kind, at, detail) VALUES (\(storeID), \(orderID), \(kind), \(at), \(JSONColumn(detail)))
+        """
     }
 }
