@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import Picking
 import Slots
 
 /// A type on a hot path that writes its own JSON, byte for byte what
@@ -78,9 +79,35 @@ struct JSONOutput {
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
-    mutating func field(_ name: StaticString, _ value: Date) {
+    mutating func field(_ name: StaticString, _ value: Date?) {
+        guard let value else { return }
         key(name)
         string(DateText.iso8601(value))
+    }
+
+    /// As JSONEncoder writes a UUID: its uppercase text.
+    mutating func field(_ name: StaticString, _ value: UUID) {
+        key(name)
+        string(value.uuidString)
+    }
+
+    /// An enum by its raw value.
+    mutating func field(_ name: StaticString, _ value: some RawRepresentable<String>) {
+        key(name)
+        string(value.rawValue)
+    }
+
+    /// A nested object or array; nil is left out.
+    mutating func field(_ name: StaticString, _ value: (some JSONWriting)?) {
+        guard let value else { return }
+        key(name)
+        value.writeJSON(to: &self)
+    }
+
+    /// A nested object written as `null` when nil: for a key an answer always carries.
+    mutating func field(_ name: StaticString, orNull value: (some JSONWriting)?) {
+        key(name)
+        if let value { value.writeJSON(to: &self) } else { bytes.append(contentsOf: "null".utf8); first = false }
     }
 
     private static let hex = Array("0123456789abcdef".utf8)
@@ -132,6 +159,58 @@ extension SlotOffer: JSONWriting {
         output.field("slotID", slotID)
         output.field("start", start)
         output.field("unavailableReason", unavailableReason)
+        output.endObject()
+    }
+}
+
+extension PickingTask: JSONWriting {
+    func writeJSON(to output: inout JSONOutput) {
+        output.beginObject()
+        output.field("claimCount", claimCount)
+        output.field("claimedAt", claimedAt)
+        output.field("claimedBy", claimedBy)
+        output.field("dueAt", dueAt)
+        output.field("lastProgressAt", lastProgressAt)
+        output.field("lines", lines)
+        output.field("orderID", orderID)
+        output.field("orderLines", orderLines)
+        output.field("orderNumber", orderNumber)
+        output.field("stagingLocation", stagingLocation)
+        output.field("status", status)
+        output.field("storeID", storeID)
+        output.field("taskID", taskID)
+        output.field("toteLabel", toteLabel)
+        output.field("zone", zone)
+        output.endObject()
+    }
+}
+
+extension PickingLine: JSONWriting {
+    func writeJSON(to output: inout JSONOutput) {
+        output.beginObject()
+        output.field("aisle", aisle)
+        output.field("brand", brand)
+        output.field("lineNo", lineNo)
+        output.field("name", name)
+        output.field("orderedQuantity", orderedQuantity)
+        output.field("pickedQuantity", pickedQuantity)
+        output.field("productID", productID)
+        output.field("sizeText", sizeText)
+        output.field("status", status)
+        output.field("substitute", substitute)
+        output.field("unitPriceCents", unitPriceCents)
+        output.field("walkSequence", walkSequence)
+        output.endObject()
+    }
+}
+
+extension Substitute: JSONWriting {
+    func writeJSON(to output: inout JSONOutput) {
+        output.beginObject()
+        output.field("name", name)
+        output.field("productID", productID)
+        output.field("quantity", quantity)
+        output.field("unitPriceCents", unitPriceCents)
         output.endObject()
     }
 }

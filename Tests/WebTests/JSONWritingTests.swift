@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+@testable import Picking
 import Slots
 import Testing
 import TestSupport
@@ -32,6 +33,49 @@ struct JSONWritingTests {
                 let expected = String(decoding: try Respond.encoder.encode(offers), as: UTF8.self)
                 #expect(String(decoding: output.bytes, as: UTF8.self) == expected)
             }
+        }
+    }
+
+    static func randomTask(_ random: inout SeededGenerator) -> PickingTask {
+        let strings = ["Lait demi-écrémé", "A/3", "quote \" and \\ back", "tab\tnew\nline\u{1}", "é œ 🛒", "", "Marie D."]
+        func instant() -> Date { Date(timeIntervalSince1970: Double(Int.random(in: 1_700_000_000...1_900_000_000, using: &random))) }
+        func text() -> String { strings.randomElement(using: &random)! }
+        let lines = (0..<Int.random(in: 0...6, using: &random)).map { number in
+            PickingLine(
+                lineNo: number + 1, productID: Int64.random(in: 1...1_000_000, using: &random), name: text(), brand: text(), sizeText: text(),
+                aisle: text(), walkSequence: Int.random(in: 0...500, using: &random), orderedQuantity: Int.random(in: 1...99, using: &random),
+                pickedQuantity: Int.random(in: 0...99, using: &random), unitPriceCents: Int.random(in: 0...100_000, using: &random),
+                status: [LineStatus.pending, .picked, .substituted, .missing].randomElement(using: &random)!,
+                substitute: Bool.random(using: &random) ? nil : Substitute(
+                    productID: Int64.random(in: 1...1_000_000, using: &random), name: text(),
+                    quantity: Int.random(in: 1...9, using: &random), unitPriceCents: Int.random(in: 0...100_000, using: &random)
+                )
+            )
+        }
+        let claimed = Bool.random(using: &random)
+        return PickingTask(
+            taskID: Int64.random(in: 1...Int64.max, using: &random), storeID: Int64.random(in: 1...1000, using: &random),
+            orderID: UUID(), orderNumber: text(), zone: TemperatureZone.allCases.randomElement(using: &random)!,
+            status: [TaskStatus.queued, .claimed, .picked, .staged].randomElement(using: &random)!, dueAt: instant(),
+            orderLines: Int.random(in: 1...60, using: &random), toteLabel: text(),
+            claimedBy: claimed ? text() : nil, claimedAt: claimed ? instant() : nil, lastProgressAt: claimed ? instant() : nil,
+            claimCount: Int.random(in: 0...9, using: &random), stagingLocation: Bool.random(using: &random) ? text() : nil, lines: lines
+        )
+    }
+
+    @Test("picking tasks, the claim and batch answers: the same bytes as JSONEncoder, null task included, for 1,000 random tasks")
+    func tasksMatchTheEncoder() throws {
+        var random = SeededGenerator(seed: 20261124)
+        func same(_ value: some Encodable & JSONWriting) throws {
+            var output = JSONOutput()
+            value.writeJSON(to: &output)
+            #expect(String(decoding: output.bytes, as: UTF8.self) == String(decoding: try Respond.encoder.encode(value), as: UTF8.self))
+        }
+        try same(ConsoleAPI.ClaimAnswer(task: nil))
+        try same(ConsoleAPI.BatchAnswer(tasks: []))
+        for _ in 0..<500 {
+            try same(ConsoleAPI.ClaimAnswer(task: Self.randomTask(&random)))
+            try same(ConsoleAPI.BatchAnswer(tasks: (0..<Int.random(in: 1...3, using: &random)).map { _ in Self.randomTask(&random) }))
         }
     }
 }

@@ -26,7 +26,7 @@ struct ConsoleAPI: Sendable {
     }
 
     struct ClaimBody: Decodable { var zone: String? }
-    struct ClaimAnswer: Encodable {
+    struct ClaimAnswer: Encodable, JSONWriting {
         var task: PickingTask?
 
         /// `"task": null` when nothing waits: the key is always there, as the API document says.
@@ -36,6 +36,12 @@ struct ConsoleAPI: Sendable {
         }
 
         enum CodingKeys: String, CodingKey { case task }
+
+        func writeJSON(to output: inout JSONOutput) {
+            output.beginObject()
+            output.field("task", orNull: task)
+            output.endObject()
+        }
     }
 
     /// 200 with the task claimed, or with `task: null` when nothing is waiting.
@@ -48,7 +54,15 @@ struct ConsoleAPI: Sendable {
     }
 
     struct BatchBody: Decodable { var zone: String; var orders: Int; var maxLines: Int? }
-    struct BatchAnswer: Encodable { var tasks: [PickingTask] }
+    struct BatchAnswer: Encodable, JSONWriting {
+        var tasks: [PickingTask]
+
+        func writeJSON(to output: inout JSONOutput) {
+            output.beginObject()
+            output.field("tasks", tasks)
+            output.endObject()
+        }
+    }
 
     @Sendable func batch(_ request: Request, context: AppRequestContext, signed: Signed, store: StoreAccess, form: [String: String]) async throws -> Response {
         let body = try await Respond.body(BatchBody.self, from: request)
