@@ -93,9 +93,11 @@ extension PickingService {
         }
     }
 
+    static let parkingBayPattern = TextPattern("^[A-Za-z0-9][A-Za-z0-9 -]{0,9}$")
+
     static func validParkingBay(_ bay: String?) throws -> String? {
         guard let bay = bay?.trimmingCharacters(in: .whitespaces), !bay.isEmpty else { return nil }
-        guard bay.range(of: "^[A-Za-z0-9][A-Za-z0-9 -]{0,9}$", options: .regularExpression) != nil else {
+        guard Self.parkingBayPattern.matches(bay) else {
             throw PickingError.invalid("A parking bay is up to 10 letters or digits, e.g. 12 or B4.")
         }
         return bay

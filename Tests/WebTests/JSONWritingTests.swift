@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+@testable import Orders
 @testable import Picking
 import Slots
 import Testing
@@ -76,6 +77,24 @@ struct JSONWritingTests {
         for _ in 0..<500 {
             try same(ConsoleAPI.ClaimAnswer(task: Self.randomTask(&random)))
             try same(ConsoleAPI.BatchAnswer(tasks: (0..<Int.random(in: 1...3, using: &random)).map { _ in Self.randomTask(&random) }))
+        }
+    }
+
+    @Test("a placed order's answer (kept on its idempotency key, read back on replay): the same bytes as JSONEncoder for 1,000 random orders")
+    func placedOrdersMatchTheEncoder() throws {
+        var random = SeededGenerator(seed: 20261125)
+        let strings = ["placed", "A3F-29K", "quote \" and \\ back", "a/b", "é œ 🛒", ""]
+        for _ in 0..<1_000 {
+            let start = Date(timeIntervalSince1970: Double(Int.random(in: 1_700_000_000...1_900_000_000, using: &random)))
+            let order = PlacedOrder(
+                orderID: UUID(), orderNumber: strings.randomElement(using: &random)!, link: strings.randomElement(using: &random)!,
+                pickupCode: strings.randomElement(using: &random)!, status: strings.randomElement(using: &random)!,
+                subtotalCents: Int.random(in: 0...1_000_000, using: &random), feeCents: Int.random(in: -5...1_000, using: &random),
+                totalCents: Int.random(in: Int.min...Int.max, using: &random), slotStart: start, slotEnd: start.addingTimeInterval(1800)
+            )
+            let written = OrderService.encode(order)
+            #expect(written == String(decoding: try Respond.encoder.encode(order), as: UTF8.self))
+            #expect(try OrderService.decoder.decode(PlacedOrder.self, from: Data(written.utf8)) == order)
         }
     }
 }

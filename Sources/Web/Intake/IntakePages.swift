@@ -1,4 +1,5 @@
 import Domain
+import Forecast
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -300,7 +301,7 @@ struct IntakePages: Sendable {
 
     func selectedDate(_ request: Request, _ store: Store) throws -> String {
         let date = request.uri.queryParameters.get("date") ?? Present.isoDay(WallClock.now(), timeZone: store.timeZone)
-        guard date.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil else {
+        guard LocalDate(parsing: date) != nil else {
             throw Problem(.badRequest, detail: "The date must look like 2026-11-24.")
         }
         return date
@@ -331,7 +332,7 @@ struct IntakePages: Sendable {
         guard let slotID = form["slot_id"].flatMap(Int64.init) else { throw Problem(.badRequest, detail: "Choose a pickup slot.") }
         guard let token = request.cookies[Present.basketCookieName(store)]?.value else { throw OrderError.unknownBasket }
         _ = try await orders.chooseSlot(storeID: store.id, token: token, slotID: slotID)
-        let date = form["date"].flatMap { $0.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil ? nil : $0 }
+        let date = form["date"].flatMap { LocalDate(parsing: $0) == nil ? nil : $0 }
         return Respond.seeOther("/stores/\(store.slug)/checkout" + (date.map { "?date=\($0)" } ?? "") + "#contact")
     }
 
