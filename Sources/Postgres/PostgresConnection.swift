@@ -16,6 +16,10 @@ final class PostgresConnection: @unchecked Sendable {
     private let usePreparedStatements: Bool
     private var preparedStatements: [StatementKey: String] = [:]
     private(set) var lastUsed = ContinuousClock.now
+    /// A transaction's BEGIN not sent yet: it goes out in one pipeline with the
+    /// transaction's first statement, so a transaction pays one round trip less
+    /// (BEGIN cannot fail on a live connection, so nothing waits on its answer).
+    private var pendingBegin: String?
 
     private struct StatementKey: Hashable {
         var text: String
@@ -82,8 +86,24 @@ final class PostgresConnection: @unchecked Sendable {
 
     var isBroken: Bool { PQstatus(handle) != CONNECTION_OK }
 
-    /// Idle with no transaction open: safe to hand to the next caller.
-    var isIdle: Bool { PQtransactionStatus(handle) == PQTRANS_IDLE }
+    /// Idle with no transaction open, none about to open, no pipeline left: safe to hand to the next caller.
+    var isIdle: Bool {
+        pendingBegin == nil && PQtransactionStatus(handle) == PQTRANS_IDLE && PQpipelineStatus(handle) == PQ_PIPELINE_OFF
+    }
+
+    /// Opens a transaction: `statement` (a BEGIN) is sent with the first statement that follows.
+    func begin(_ statement: String) {
+        pendingBegin = statement
+    }
+
+    /// COMMIT or ROLLBACK. A transaction that sent nothing was never opened on the server.
+    func end(_ statement: String) throws {
+        if pendingBegin != nil {
+            pendingBegin = nil
+            return
+        }
+        try executeScript(statement)
+    }
 
     var serverProcessID: Int32 { PQbackendPID(handle) }
 
@@ -109,10 +129,19 @@ final class PostgresConnection: @unchecked Sendable {
     func query(_ sql: SQL) throws -> PostgresRows {
         lastUsed = .now
         let types = sql.bindings.map(\.type)
-        if usePreparedStatements, !sql.bindings.isEmpty {
-            let name = try preparedStatementName(for: sql.text, types: types)
+        let prepared = usePreparedStatements && !sql.bindings.isEmpty ? try preparedStatementName(for: sql.text, types: types) : nil
+        if let begin = pendingBegin {
+            pendingBegin = nil
+            return try runPipelined(after: begin, sql.bindings) { values in
+                if let prepared { return PQsendQueryPrepared(handle, prepared, Int32(values.count), values, nil, nil, 0) }
+                return types.withUnsafeBufferPointer { typePointer in
+                    PQsendQueryParams(handle, sql.text, Int32(values.count), typePointer.baseAddress, values, nil, nil, 0)
+                }
+            }
+        }
+        if let prepared {
             return try run(sql.bindings) { values in
-                PQexecPrepared(handle, name, Int32(values.count), values, nil, nil, 0)
+                PQexecPrepared(handle, prepared, Int32(values.count), values, nil, nil, 0)
             }
         }
         return try run(sql.bindings) { values in
@@ -126,6 +155,11 @@ final class PostgresConnection: @unchecked Sendable {
     /// It takes no parameters, so it must never see input.
     func executeScript(_ text: String) throws {
         lastUsed = .now
+        if let begin = pendingBegin {
+            // A script inside a transaction that sent nothing yet: the BEGIN goes first, on its own.
+            pendingBegin = nil
+            try executeScript(begin)
+        }
         guard let result = PQexec(handle, text) else { throw connectionError() }
         defer { PQclear(result) }
         let status = PQresultStatus(result)
@@ -197,6 +231,55 @@ final class PostgresConnection: @unchecked Sendable {
         default:
             throw PostgresError(result: result, connection: handle)
         }
+    }
+
+    /// `begin` and one statement (`send` queues it and answers 1) in one pipeline, then
+    /// the statement's rows. Every result is read up to the pipeline's end whatever
+    /// happens, so the connection is left as `run` leaves it: an error in the
+    /// statement throws, and the transaction is left aborted for the caller's ROLLBACK.
+    private func runPipelined(
+        after begin: String,
+        _ bindings: [PostgresValue],
+        _ send: ([UnsafePointer<CChar>?]) -> Int32
+    ) throws -> PostgresRows {
+        guard PQenterPipelineMode(handle) == 1 else { throw connectionError() }
+        let queued = PQsendQueryParams(handle, begin, 0, nil, nil, nil, nil, 0) == 1
+            && withOptionalCStringArray(bindings.map(\.text), send) == 1
+            && PQpipelineSync(handle) == 1
+        // A connection that could not queue is broken or still in pipeline mode: the pool discards it.
+        guard queued else { throw connectionError() }
+        // The answers: BEGIN's result, the end of its results (nil), the statement's, nil, the pipeline's end.
+        var answers = 0
+        var ends = 0
+        var rows: PostgresRows?
+        var failure: PostgresError?
+        reading: while true {
+            guard let result = PQgetResult(handle) else {
+                ends += 1
+                if ends > 2 || isBroken {
+                    failure = failure ?? connectionError()
+                    break reading
+                }
+                continue
+            }
+            defer { PQclear(result) }
+            switch PQresultStatus(result) {
+            case PGRES_PIPELINE_SYNC:
+                break reading
+            case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+                answers += 1
+                if answers == 2 { rows = Self.copyRows(result) }
+            case PGRES_PIPELINE_ABORTED:
+                answers += 1
+            default:
+                answers += 1
+                failure = failure ?? PostgresError(result: result, connection: handle)
+            }
+        }
+        guard PQexitPipelineMode(handle) == 1 else { throw failure ?? connectionError() }
+        if let failure { throw failure }
+        guard let rows else { throw connectionError() }
+        return rows
     }
 
     private func connectionError() -> PostgresError {

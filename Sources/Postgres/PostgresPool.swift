@@ -96,13 +96,13 @@ public final class PostgresPool: Service, Sendable {
         while true {
             do {
                 return try await withConnection { session in
-                    try await session.execute(script: "BEGIN ISOLATION LEVEL \(isolation.rawValue)")
+                    session.connection.begin("BEGIN ISOLATION LEVEL \(isolation.rawValue)")
                     do {
                         let value = try await body(session)
-                        try await session.execute(script: "COMMIT")
+                        try await session.end("COMMIT")
                         return value
                     } catch {
-                        try? await session.execute(script: "ROLLBACK")
+                        try? await session.end("ROLLBACK")
                         throw error
                     }
                 }
@@ -253,6 +253,11 @@ public struct PostgresSession: Sendable {
     /// Trusted SQL from a file or a constant, possibly several statements; no parameters.
     public func execute(script: String) async throws {
         try await onConnectionThread { try $0.executeScript(script) }
+    }
+
+    /// COMMIT or ROLLBACK of the transaction `withTransaction` opened.
+    func end(_ statement: String) async throws {
+        try await onConnectionThread { try $0.end(statement) }
     }
 
     /// The server process serving this session (for tests and diagnostics).

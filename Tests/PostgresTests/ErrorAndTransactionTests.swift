@@ -45,6 +45,46 @@ struct ErrorAndTransactionTests {
         }
     }
 
+    @Test("a transaction's BEGIN goes out with its first statement: the statements share one transaction, a first statement that fails rolls it back and leaves the connection good, an empty one sends nothing")
+    func beginWithFirstStatement() async throws {
+        struct Boom: Error {}
+        try await TestDatabase.withSchema(migrate: false, maxConnections: 1) { db in
+            try await db.pool.query("CREATE TABLE items (code text PRIMARY KEY)")
+            try await db.pool.query("INSERT INTO items VALUES ('a')")
+            let ids = try await db.pool.withTransaction { tx in
+                [
+                    try await tx.query("SELECT pg_current_xact_id()::text AS id").single().decode(String.self, "id"),
+                    try await tx.query("SELECT pg_current_xact_id()::text AS id").single().decode(String.self, "id"),
+                ]
+            }
+            #expect(ids[0] == ids[1])
+            let first = await #expect(throws: PostgresError.self) {
+                try await db.pool.withTransaction { tx in
+                    try await tx.query("INSERT INTO items VALUES (\("a"))")
+                    try await tx.query("INSERT INTO items VALUES (\("never"))")
+                }
+            }
+            #expect(first?.code == .uniqueViolation)
+            await #expect(throws: Boom.self) {
+                try await db.pool.withTransaction { tx in
+                    try await tx.query("INSERT INTO items VALUES (\("b"))")
+                    throw Boom()
+                }
+            }
+            try await db.pool.withTransaction { _ in }
+            await #expect(throws: Boom.self) { try await db.pool.withTransaction { _ in throw Boom() } }
+            try await db.pool.withTransaction { tx in
+                try await tx.execute(script: "SET LOCAL lock_timeout = '1s'")
+                #expect(try await tx.query("SELECT current_setting('lock_timeout') AS t").single().decode(String.self, "t") == "1s")
+                try await tx.query("INSERT INTO items VALUES (\("c"))")
+            }
+            // One connection throughout: every transaction above left it idle and usable.
+            let codes = try await db.pool.query("SELECT code FROM items ORDER BY code").map { try $0.decode(String.self, "code") }
+            #expect(codes == ["a", "c"])
+            #expect(try await db.pool.query("SELECT current_setting('lock_timeout') AS t").single().decode(String.self, "t") == "0")
+        }
+    }
+
     @Test("a serialization failure runs the transaction again and both writers succeed")
     func serializationRetry() async throws {
         try await TestDatabase.withSchema(migrate: false, maxConnections: 2) { db in
