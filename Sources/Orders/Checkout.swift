@@ -98,7 +98,7 @@ extension OrderService {
                 storeID: storeID, slotID: slotID, basketID: basketID,
                 pickingMinutes: Basket.pickingMinutes(seconds: try basket.decode(Int.self, "picking_seconds")), now: now, in: tx
             )
-            try await tx.query("""
+            try await tx.commit(after: """
                 UPDATE baskets SET hold_id = \(hold.holdID), updated_at = \(now)
                 WHERE store_id = \(storeID) AND basket_id = \(basketID)
                 """)
@@ -171,7 +171,8 @@ extension OrderService {
             // The order, its lines, its first event, the basket marked ordered and the answer kept
             // on the key: five writes that read nothing of each other, in one statement. The lines'
             // and the event's foreign keys are checked at its end, when the order row is there.
-            try await tx.query("""
+            // It goes out with the COMMIT.
+            try await tx.commit(after: """
                 WITH placed AS (
                     INSERT INTO orders (store_id, order_id, order_number, link_hash, pickup_code, basket_id, customer_name,
                                         customer_phone, customer_email, allow_dearer_substitutes, slot_id, slot_starts_at, slot_ends_at,

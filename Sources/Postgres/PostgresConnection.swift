@@ -20,6 +20,8 @@ final class PostgresConnection: @unchecked Sendable {
     /// transaction's first statement, so a transaction pays one round trip less
     /// (BEGIN cannot fail on a live connection, so nothing waits on its answer).
     private var pendingBegin: String?
+    /// The transaction was committed with its last statement (`query(_:commit:)`): its end sends nothing.
+    private var committed = false
 
     private struct StatementKey: Hashable {
         var text: String
@@ -94,12 +96,21 @@ final class PostgresConnection: @unchecked Sendable {
     /// Opens a transaction: `statement` (a BEGIN) is sent with the first statement that follows.
     func begin(_ statement: String) {
         pendingBegin = statement
+        committed = false
     }
 
-    /// COMMIT or ROLLBACK. A transaction that sent nothing was never opened on the server.
+    /// A statement after `commit(after:)` would run outside the transaction its caller means.
+    private func refuseAfterCommit() throws {
+        guard committed else { return }
+        throw PostgresError(code: .unexpectedResult, message: "a statement was sent after its transaction's commit(after:)")
+    }
+
+    /// COMMIT or ROLLBACK. A transaction that sent nothing was never opened on the server;
+    /// one committed with its last statement is over.
     func end(_ statement: String) throws {
-        if pendingBegin != nil {
+        if pendingBegin != nil || committed {
             pendingBegin = nil
+            committed = false
             return
         }
         try executeScript(statement)
@@ -126,18 +137,24 @@ final class PostgresConnection: @unchecked Sendable {
         return false
     }
 
-    func query(_ sql: SQL) throws -> PostgresRows {
+    /// One statement; with `commit` (a COMMIT), the transaction's last, sent with it in one
+    /// round trip: when this returns the transaction is committed, when it throws it is not.
+    func query(_ sql: SQL, commit: String? = nil) throws -> PostgresRows {
         lastUsed = .now
+        try refuseAfterCommit()
         let types = sql.bindings.map(\.type)
         let prepared = usePreparedStatements && !sql.bindings.isEmpty ? try preparedStatementName(for: sql.text, types: types) : nil
-        if let begin = pendingBegin {
+        if pendingBegin != nil || commit != nil {
+            let begin = pendingBegin
             pendingBegin = nil
-            return try runPipelined(after: begin, sql.bindings) { values in
+            let rows = try runPipelined(begin: begin, commit: commit, sql.bindings) { values in
                 if let prepared { return PQsendQueryPrepared(handle, prepared, Int32(values.count), values, nil, nil, 0) }
                 return types.withUnsafeBufferPointer { typePointer in
                     PQsendQueryParams(handle, sql.text, Int32(values.count), typePointer.baseAddress, values, nil, nil, 0)
                 }
             }
+            committed = commit != nil
+            return rows
         }
         if let prepared {
             return try run(sql.bindings) { values in
@@ -155,6 +172,7 @@ final class PostgresConnection: @unchecked Sendable {
     /// It takes no parameters, so it must never see input.
     func executeScript(_ text: String) throws {
         lastUsed = .now
+        try refuseAfterCommit()
         if let begin = pendingBegin {
             // A script inside a transaction that sent nothing yet: the BEGIN goes first, on its own.
             pendingBegin = nil
@@ -233,22 +251,27 @@ final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// `begin` and one statement (`send` queues it and answers 1) in one pipeline, then
-    /// the statement's rows. Every result is read up to the pipeline's end whatever
-    /// happens, so the connection is left as `run` leaves it: an error in the
-    /// statement throws, and the transaction is left aborted for the caller's ROLLBACK.
+    /// One statement (`send` queues it and answers 1), after a BEGIN and before a
+    /// COMMIT when given, in one pipeline; answers the statement's rows. Every result
+    /// is read up to the pipeline's end whatever happens, so the connection is left as
+    /// `run` leaves it. When the statement fails, PostgreSQL skips the COMMIT and the
+    /// transaction is left aborted for the caller's ROLLBACK; a COMMIT that fails throws.
     private func runPipelined(
-        after begin: String,
+        begin: String?,
+        commit: String?,
         _ bindings: [PostgresValue],
         _ send: ([UnsafePointer<CChar>?]) -> Int32
     ) throws -> PostgresRows {
         guard PQenterPipelineMode(handle) == 1 else { throw connectionError() }
-        let queued = PQsendQueryParams(handle, begin, 0, nil, nil, nil, nil, 0) == 1
+        let queued = (begin.map { PQsendQueryParams(handle, $0, 0, nil, nil, nil, nil, 0) == 1 } ?? true)
             && withOptionalCStringArray(bindings.map(\.text), send) == 1
+            && (commit.map { PQsendQueryParams(handle, $0, 0, nil, nil, nil, nil, 0) == 1 } ?? true)
             && PQpipelineSync(handle) == 1
         // A connection that could not queue is broken or still in pipeline mode: the pool discards it.
         guard queued else { throw connectionError() }
-        // The answers: BEGIN's result, the end of its results (nil), the statement's, nil, the pipeline's end.
+        // Each query's result then nil, in order, then the pipeline's end.
+        let queries = (begin == nil ? 0 : 1) + 1 + (commit == nil ? 0 : 1)
+        let statement = begin == nil ? 0 : 1
         var answers = 0
         var ends = 0
         var rows: PostgresRows?
@@ -256,7 +279,7 @@ final class PostgresConnection: @unchecked Sendable {
         reading: while true {
             guard let result = PQgetResult(handle) else {
                 ends += 1
-                if ends > 2 || isBroken {
+                if ends > queries || isBroken {
                     failure = failure ?? connectionError()
                     break reading
                 }
@@ -267,8 +290,8 @@ final class PostgresConnection: @unchecked Sendable {
             case PGRES_PIPELINE_SYNC:
                 break reading
             case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
+                if answers == statement { rows = Self.copyRows(result) }
                 answers += 1
-                if answers == 2 { rows = Self.copyRows(result) }
             case PGRES_PIPELINE_ABORTED:
                 answers += 1
             default:
@@ -278,7 +301,7 @@ final class PostgresConnection: @unchecked Sendable {
         }
         guard PQexitPipelineMode(handle) == 1 else { throw failure ?? connectionError() }
         if let failure { throw failure }
-        guard let rows else { throw connectionError() }
+        guard let rows, answers == queries else { throw connectionError() }
         return rows
     }
 

@@ -255,6 +255,14 @@ public struct PostgresSession: Sendable {
         try await onConnectionThread { try $0.executeScript(script) }
     }
 
+    /// The last statement of a `withTransaction` body, sent with the COMMIT in one round
+    /// trip: when it returns the transaction is committed (the body must send nothing
+    /// after it); when it throws nothing was.
+    @discardableResult
+    public func commit(after sql: SQL) async throws -> PostgresRows {
+        try await onConnectionThread { try $0.query(sql, commit: "COMMIT") }
+    }
+
     /// COMMIT or ROLLBACK of the transaction `withTransaction` opened.
     func end(_ statement: String) async throws {
         try await onConnectionThread { try $0.end(statement) }

@@ -85,6 +85,36 @@ struct ErrorAndTransactionTests {
         }
     }
 
+    @Test("commit(after:) sends a transaction's last statement with its COMMIT: committed when it returns, nothing committed when it fails, nothing may follow it")
+    func commitAfterLastStatement() async throws {
+        try await TestDatabase.withSchema(migrate: false, maxConnections: 1) { db in
+            try await db.pool.query("CREATE TABLE items (code text PRIMARY KEY)")
+            let rows = try await db.pool.withTransaction { tx in
+                try await tx.query("INSERT INTO items VALUES (\("a"))")
+                return try await tx.commit(after: "INSERT INTO items VALUES (\("b")) RETURNING code")
+            }
+            #expect(try rows.map { try $0.decode(String.self, "code") } == ["b"])
+            // Its first statement and its last: BEGIN, the statement and COMMIT in one round trip.
+            try await db.pool.withTransaction { tx in try await tx.commit(after: "INSERT INTO items VALUES (\("c"))") }
+            let failed = await #expect(throws: PostgresError.self) {
+                try await db.pool.withTransaction { tx in
+                    try await tx.query("INSERT INTO items VALUES (\("lost"))")
+                    try await tx.commit(after: "INSERT INTO items VALUES (\("a"))")
+                }
+            }
+            #expect(failed?.code == .uniqueViolation)
+            let late = await #expect(throws: PostgresError.self) {
+                try await db.pool.withTransaction { tx in
+                    try await tx.commit(after: "INSERT INTO items VALUES (\("d"))")
+                    try await tx.query("INSERT INTO items VALUES (\("outside"))")
+                }
+            }
+            #expect(late?.code == .unexpectedResult)
+            let codes = try await db.pool.query("SELECT code FROM items ORDER BY code").map { try $0.decode(String.self, "code") }
+            #expect(codes == ["a", "b", "c", "d"])
+        }
+    }
+
     @Test("a serialization failure runs the transaction again and both writers succeed")
     func serializationRetry() async throws {
         try await TestDatabase.withSchema(migrate: false, maxConnections: 2) { db in
