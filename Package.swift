@@ -40,6 +40,7 @@ let package = Package(
         .target(
             name: "Postgres",
             dependencies: [
+                "Domain",
                 "CLibPQ",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -52,6 +52,16 @@ public struct JSONOutput {
         bytes.append(UInt8(ascii: ":"))
     }
 
+    /// A field named at run time (a map's key).
+    public mutating func field(key name: String, _ value: String?) {
+        guard let value else { return }
+        if !first { bytes.append(UInt8(ascii: ",")) }
+        first = false
+        string(name)
+        bytes.append(UInt8(ascii: ":"))
+        string(value)
+    }
+
     /// A field whose value is nil is left out, as synthesized Codable does.
     public mutating func field(_ name: StaticString, _ value: String?) {
         guard let value else { return }
@@ -141,6 +151,17 @@ public struct JSONOutput {
 extension Array: JSONWriting where Element: JSONWriting {
     public func writeJSON(to output: inout JSONOutput) {
         output.array(self)
+    }
+}
+
+/// A string map (a timeline event's detail), keys in order.
+extension Dictionary: JSONWriting where Key == String, Value == String {
+    public func writeJSON(to output: inout JSONOutput) {
+        output.beginObject()
+        for key in keys.sorted() {
+            output.field(key: key, self[key])
+        }
+        output.endObject()
     }
 }
 

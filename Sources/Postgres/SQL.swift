@@ -1,4 +1,5 @@
 import CLibPQ
+import Domain
 import Foundation
 
 /// A statement and its bound values. Written as an interpolated string,
@@ -215,11 +216,17 @@ public struct JSONColumn<Value: Codable & Sendable>: PostgresEncodable, Sendable
     }
 
     public var postgresValue: PostgresValue {
+        // A timeline event's detail is written on every order: without JSONEncoder when the value can.
+        if let writing = value as? any JSONWriting { return .init(type: TypeOID.jsonb, text: String(json: writing)) }
+        let data = (try? Self.encoder.encode(value)) ?? Data("null".utf8)
+        return .init(type: TypeOID.jsonb, text: String(decoding: data, as: UTF8.self))
+    }
+
+    private static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
-        let data = (try? encoder.encode(value)) ?? Data("null".utf8)
-        return .init(type: TypeOID.jsonb, text: String(decoding: data, as: UTF8.self))
+        return encoder
     }
 }
 

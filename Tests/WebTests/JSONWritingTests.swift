@@ -97,4 +97,19 @@ struct JSONWritingTests {
             #expect(try OrderService.decoder.decode(PlacedOrder.self, from: Data(written.utf8)) == order)
         }
     }
+
+    @Test("string maps (timeline details, bound as jsonb): JSONDecoder reads back every one of 1,000 random maps, keys in order")
+    func stringMapsReadBack() throws {
+        var random = SeededGenerator(seed: 20261126)
+        let strings = ["note", "total", "slot_start", "a/b", "quote \" and \\ back", "tab\tnew\nline\u{1}", "é œ 🛒", "", "Z", "0"]
+        for _ in 0..<1_000 {
+            var map: [String: String] = [:]
+            for _ in 0..<Int.random(in: 0...6, using: &random) { map[strings.randomElement(using: &random)!] = strings.randomElement(using: &random)! }
+            let written = String(json: map)
+            #expect(try JSONDecoder().decode([String: String].self, from: Data(written.utf8)) == map)
+            if map.keys.allSatisfy({ $0.allSatisfy(\.isASCII) }) {
+                #expect(written == String(decoding: try Respond.encoder.encode(map), as: UTF8.self))
+            }
+        }
+    }
 }
