@@ -54,7 +54,7 @@ extension PickingService {
                 """)
             let wait = try await slots.recordHandover(storeID: storeID, orderID: orderID, arrivedAt: arrivedAt, handedOverAt: now, in: tx)
             try await OrderTimeline.append(storeID: storeID, orderID: orderID, kind: "handed_over", at: now, detail: [
-                "note": "Commande remise. Merci et à bientôt !", "wait_minutes": String(format: "%.1f", wait),
+                "note": "Commande remise. Merci et à bientôt !", "wait_minutes": NumberText.fixed(wait, places: 1),
             ], in: tx)
             return Handover(
                 orderID: orderID, arrivedAt: arrivedAt, handedOverAt: now, waitMinutes: wait,

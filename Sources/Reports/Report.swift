@@ -1,3 +1,4 @@
+import Domain
 import Foundation
 
 /// The reports, by the name used in addresses (`/reports/<name>`) and on the command line.
@@ -91,7 +92,7 @@ public protocol Report: Codable, Sendable {
 enum Cell {
     static func number(_ value: Double?, places: Int = 2) -> String {
         guard let value, value.isFinite else { return "" }
-        return String(format: "%.\(places)f", value)
+        return NumberText.fixed(value, places: places)
     }
 
     static func int(_ value: Int) -> String { String(value) }

@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import Shelf
 import Testing
 @testable import Web
 
@@ -83,5 +84,43 @@ struct ViewTreeTests {
         #expect(template.render(ViewTree.make(none as Any) as Any) == template.render(none as Any))
         #expect(template.render(ViewTree.make(Header(name: "A", basketCount: 1)) as Any) == "A|" + template.render(Header(name: "A", basketCount: 1)).split(separator: "|").last!)
         #expect(ViewTree.make("text") as? String == "text")
+    }
+
+    /// Each view that lists its own fields (ViewFields), checked against reflection.
+    static func listsWhatReflectionFinds(_ view: some ViewFields) {
+        let reflected = Dictionary(uniqueKeysWithValues: Mirror(reflecting: view).children.map { ($0.label!, String(describing: $0.value)) })
+        #expect(view.viewFields.mapValues { String(describing: $0) } == reflected, "\(type(of: view))")
+    }
+
+    static func product(nutrition: [String: Double]?, optionals: Bool) throws -> StoreProduct {
+        let json = """
+            {"productID": 42, "name": "Lait <demi>", "brand": "Ferme & Co", "sizeText": "1 L", "category": "lait",
+             "temperatureZone": "chilled", "fresh": true, "allergens": \(optionals ? #"["lait", "soja"]"# : "[]"),
+             "priceCents": 129, "available": 2, "active": true, "pickingSeconds": 20
+             \(optionals ? #", "unitPriceText": "1,29 € / L", "ingredients": "lait", "origin": "France", "imageURL": "/static/lait.svg", "gtin": "3000000000017""# : "")}
+            """
+        var product = try JSONDecoder().decode(StoreProduct.self, from: Data(json.utf8))
+        product.nutrition = nutrition
+        return product
+    }
+
+    @Test("the scan page's views list exactly their fields, and render as reflection renders them, optionals present or not")
+    func listedViews() async throws {
+        let pages = try await Pages.load()
+        for (nutrition, optionals) in [(["energie_kcal": 64.0, "sel_g": 0.1, "sucres_g": 4.85], true), (nil, false)] {
+            let product = IntakePages.ProductView(try Self.product(nutrition: nutrition, optionals: optionals), code: "P-42")
+            let header = IntakePages.StoreHeader(slug: "rivoli", name: "Créneau <Rivoli>", address: "1 rue", fee: "2,00 €", basketCount: 3)
+            let landing = IntakePages.LandingView(store: header, product: product, shelfSlug: "frais", shelfTitle: "Frais", freshnessDays: 3)
+            Self.listsWhatReflectionFinds(header)
+            Self.listsWhatReflectionFinds(product)
+            product.nutrition.forEach { Self.listsWhatReflectionFinds($0) }
+            Self.listsWhatReflectionFinds(landing)
+            #expect(product.nutrition.count == (nutrition == nil ? 0 : 3))
+            // The landing template rendered from the listed fields and from reflection alone.
+            let listed = try #require(pages.library.render(ViewTree.make(landing) as Any, withTemplate: "landing"))
+            let reflected = try #require(pages.library.render(landing, withTemplate: "landing"))
+            #expect(listed == reflected)
+            #expect(listed.contains("Lait &lt;demi&gt;"))
+        }
     }
 }

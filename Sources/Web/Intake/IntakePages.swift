@@ -36,12 +36,16 @@ struct IntakePages: Sendable {
     }
 
     /// The store name, fee and basket count every customer page shows at the top.
-    struct StoreHeader: Sendable {
+    struct StoreHeader: Sendable, ViewFields {
         var slug: String
         var name: String
         var address: String
         var fee: String
         var basketCount: Int
+
+        var viewFields: [String: Any] {
+            ["slug": slug, "name": name, "address": address, "fee": fee, "basketCount": basketCount]
+        }
     }
 
     func header(_ store: Store, request: Request) async throws -> StoreHeader {
@@ -52,7 +56,7 @@ struct IntakePages: Sendable {
         StoreHeader(slug: store.slug, name: store.name, address: store.address, fee: Present.euros(store.slotFeeCents), basketCount: basket?.itemCount ?? 0)
     }
 
-    struct ProductView: Sendable {
+    struct ProductView: Sendable, ViewFields {
         var id: Int64
         var code: String
         var name: String
@@ -92,11 +96,22 @@ struct IntakePages: Sendable {
             origin = product.origin
             imageURL = product.imageURL
         }
+
+        var viewFields: [String: Any] {
+            [
+                "id": id, "code": code, "name": name, "brand": brand, "sizeText": sizeText, "price": price,
+                "unitPrice": unitPrice as Any, "available": available, "inStock": inStock, "lowStock": lowStock,
+                "zone": zone, "fresh": fresh, "ingredients": ingredients as Any, "allergens": allergens as Any,
+                "nutrition": nutrition, "hasNutrition": hasNutrition, "origin": origin as Any, "imageURL": imageURL as Any,
+            ]
+        }
     }
 
-    struct NutritionRow: Sendable {
+    struct NutritionRow: Sendable, ViewFields {
         var label: String
         var value: String
+
+        var viewFields: [String: Any] { ["label": label, "value": value] }
 
         static let labels: [(String, String)] = [
             ("energie_kcal", "Énergie (kcal)"), ("matieres_grasses_g", "Matières grasses (g)"), ("glucides_g", "Glucides (g)"),
@@ -106,17 +121,21 @@ struct IntakePages: Sendable {
         static func rows(_ nutrition: [String: Double]?) -> [NutritionRow] {
             guard let nutrition else { return [] }
             return labels.compactMap { key, label in
-                nutrition[key].map { NutritionRow(label: label, value: String(format: "%.1f", $0).replacingOccurrences(of: ".", with: ",")) }
+                nutrition[key].map { NutritionRow(label: label, value: String(NumberText.fixed($0, places: 1).map { $0 == "." ? "," : $0 })) }
             }
         }
     }
 
-    struct LandingView: Sendable {
+    struct LandingView: Sendable, ViewFields {
         var store: StoreHeader
         var product: ProductView
         var shelfSlug: String
         var shelfTitle: String
         var freshnessDays: Int
+
+        var viewFields: [String: Any] {
+            ["store": store, "product": product, "shelfSlug": shelfSlug, "shelfTitle": shelfTitle, "freshnessDays": freshnessDays]
+        }
     }
 
     @Sendable func scan(_ request: Request, context: AppRequestContext) async throws -> Response {
