@@ -69,10 +69,58 @@ public final class PostgresPool: Service, Sendable {
     /// Runs `body` with a connection held for its whole duration.
     @discardableResult
     public func withConnection<T: Sendable>(_ body: (PostgresSession) async throws -> T) async throws -> T {
+        if let held = Self.held, held.pool == ObjectIdentifier(self), held.take() {
+            defer { held.give() }
+            return try await withTaskExecutorPreference(held.connection.thread) {
+                try await body(PostgresSession(connection: held.connection))
+            }
+        }
         let connection = try await acquire()
         defer { release(connection) }
         return try await withTaskExecutorPreference(connection.thread) {
             try await body(PostgresSession(connection: connection))
+        }
+    }
+
+    /// Runs `body` with one connection leased for all of it: this pool's calls inside
+    /// it reuse that connection, one after another, and `body` runs on the
+    /// connection's thread, so a request that queries twice (a staff request reads
+    /// its session, then acts) switches threads once in and once out, not per query.
+    /// A call made while the connection is in use (inside a transaction, or from a
+    /// child task at the same time) leases another connection as usual, as does one
+    /// after the held connection broke. Meant for short requests: the connection is
+    /// not free for others until `body` returns.
+    public func holding<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        if Self.held?.pool == ObjectIdentifier(self) { return try await body() }
+        let connection = try await acquire()
+        defer { release(connection) }
+        return try await Self.$held.withValue(HeldConnection(pool: ObjectIdentifier(self), connection: connection)) {
+            try await withTaskExecutorPreference(connection.thread) { try await body() }
+        }
+    }
+
+    @TaskLocal private static var held: HeldConnection?
+
+    private final class HeldConnection: Sendable {
+        let pool: ObjectIdentifier
+        let connection: PostgresConnection
+        private let busy = Atomic<Bool>(false)
+
+        init(pool: ObjectIdentifier, connection: PostgresConnection) {
+            self.pool = pool
+            self.connection = connection
+        }
+
+        /// The connection for one call, if no other call has it and it is fit for one.
+        func take() -> Bool {
+            guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return false }
+            if !connection.isBroken, connection.isIdle { return true }
+            busy.store(false, ordering: .releasing)
+            return false
+        }
+
+        func give() {
+            busy.store(false, ordering: .releasing)
         }
     }
 

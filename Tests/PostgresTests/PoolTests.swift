@@ -84,6 +84,48 @@ struct PoolTests {
         }
     }
 
+    @Test("holding: the pool's calls inside reuse one connection on its thread, except when it is in use (a transaction, a concurrent child task) or broken")
+    func holding() async throws {
+        try await TestDatabase.withSchema(migrate: false, maxConnections: 4) { db in
+            func backend() async throws -> Int32 {
+                try await db.pool.query("SELECT pg_backend_pid() AS pid").single().decode(Int32.self, "pid")
+            }
+            try await db.pool.holding {
+                let first = try await backend()
+                // One after another: the held connection, on its thread, nested holding included.
+                #expect(try await backend() == first)
+                #expect(try await db.pool.holding { try await backend() } == first)
+                let thread = try await db.pool.withConnection { $0.connection.thread }
+                try await Task.sleep(for: .milliseconds(1))
+                #expect(thread.isCurrent, "the holder's own code runs on the held connection's thread")
+                #expect(db.pool.statistics.open == 1)
+                // A transaction takes it; a call made inside the transaction's body is not part of it.
+                let (inside, beside) = try await db.pool.withTransaction { tx in
+                    (try await tx.query("SELECT pg_backend_pid() AS pid").single().decode(Int32.self, "pid"), try await backend())
+                }
+                #expect(inside == first)
+                #expect(beside != first)
+                // Concurrent child tasks never share it: each statement sees its own backend's answer.
+                let answers = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+                    for n in 0..<8 {
+                        group.addTask { (n, try await db.pool.query("SELECT \(n)::int AS n, pg_sleep(0.01) AS pause").single().decode(Int.self, "n")) }
+                    }
+                    return try await group.reduce(into: [(Int, Int)]()) { $0.append($1) }
+                }
+                #expect(answers.allSatisfy { $0.0 == $0.1 } && answers.count == 8)
+                // Broken under the holder: the next call leases another connection.
+                let admin = PostgresPool(PostgresConfiguration(conninfo: TestDatabase.cluster.conninfo, maxConnections: 1))
+                try await admin.query("SELECT pg_terminate_backend(\(first))")
+                try await admin.close()
+                try await Task.sleep(for: .milliseconds(100))
+                _ = try? await backend()
+                #expect(try await backend() != first)
+            }
+            // The broken connection was dropped when the holding ended, not handed out again.
+            #expect(try await backend() != 0)
+        }
+    }
+
     @Test("a server that cannot be reached gives connectionFailed, not a hang")
     func unreachable() async throws {
         let pool = PostgresPool(PostgresConfiguration(conninfo: "host=/nonexistent-creneau-socket dbname=x", maxConnections: 1))

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import Postgres
 import Staff
 
 /// How staff requests are signed in and guarded. Every staff route goes
@@ -126,22 +127,30 @@ struct StaffAccess: Sendable {
     /// (the `csrf` field of a form, or the X-CSRF-Token header of a JSON call; `/api/staff/me` hands it out).
     func signedIn(_ handler: @escaping @Sendable (Request, AppRequestContext, Signed, [String: String]) async throws -> Response) -> Handler {
         { request, context in
-            if request.method == .post { try checkSameOrigin(request, context) }
-            let slug = context.parameters.get("store").flatMap { $0.count <= 100 ? $0 : nil }
-            guard let signed = try await signed(request, storeSlug: slug) else { return try refuseSignedOut(request, context) }
-            var form: [String: String] = [:]
+            var request = request
             if request.method == .post {
-                // A page form carries the token as a field; an API call (JSON body) in a header.
-                let sent: String?
-                if request.uri.path.hasPrefix("/api/") {
-                    sent = request.headers[.csrfToken]
-                } else {
-                    form = try await Respond.form(request)
-                    sent = form["csrf"]
-                }
-                guard let sent, Secrets.constantTimeEqual(sent, signed.session.csrfToken) else { throw Self.badCSRF }
+                try checkSameOrigin(request, context)
+                // Read before a connection is held for the request: a slow sender holds none.
+                _ = try await request.collectBody(upTo: Respond.maxBody)
             }
-            return try await handler(request, context, signed, form)
+            // The session, then the handler's statements, on one connection and its thread.
+            return try await dependencies.pool.holding { [request] in
+                let slug = context.parameters.get("store").flatMap { $0.count <= 100 ? $0 : nil }
+                guard let signed = try await signed(request, storeSlug: slug) else { return try refuseSignedOut(request, context) }
+                var form: [String: String] = [:]
+                if request.method == .post {
+                    // A page form carries the token as a field; an API call (JSON body) in a header.
+                    let sent: String?
+                    if request.uri.path.hasPrefix("/api/") {
+                        sent = request.headers[.csrfToken]
+                    } else {
+                        form = try await Respond.form(request)
+                        sent = form["csrf"]
+                    }
+                    guard let sent, Secrets.constantTimeEqual(sent, signed.session.csrfToken) else { throw Self.badCSRF }
+                }
+                return try await handler(request, context, signed, form)
+            }
         }
     }
 
