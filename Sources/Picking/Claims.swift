@@ -183,7 +183,10 @@ extension PickingService {
     }
 
     static func validPicker(_ picker: String) throws -> String {
-        let name = picker.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Usually the session's own name, already trimmed: Foundation's trimming is not free.
+        let trimmed = picker.unicodeScalars.first.map { !CharacterSet.whitespacesAndNewlines.contains($0) } == true
+            && picker.unicodeScalars.last.map { !CharacterSet.whitespacesAndNewlines.contains($0) } == true
+        let name = trimmed ? picker : picker.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...100).contains(name.count) else { throw PickingError.invalid("Give the picker's name (1 to 100 characters).") }
         return name
     }

@@ -23,9 +23,22 @@ final class PostgresConnection: @unchecked Sendable {
     /// The transaction was committed with its last statement (`query(_:commit:)`): its end sends nothing.
     private var committed = false
 
+    /// Compared and hashed by the text's bytes: String's own == and hashing normalize
+    /// Unicode first (a statement with an "é" in it took the slow path), and two byte
+    /// sequences are two statements to PostgreSQL anyway.
     private struct StatementKey: Hashable {
         var text: String
         var types: [Oid]
+
+        static func == (lhs: Self, rhs: Self) -> Bool {
+            lhs.types == rhs.types && lhs.text.utf8.count == rhs.text.utf8.count && lhs.text.utf8.elementsEqual(rhs.text.utf8)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(types)
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     private static let statementCacheLimit = 512

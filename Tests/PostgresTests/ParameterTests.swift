@@ -12,6 +12,22 @@ struct ParameterTests {
         var count: Int
     }
 
+    @Test("a statement is prepared once per connection and reused, its text compared byte for byte (an accented statement included); other texts or types are others")
+    func preparedOnce() async throws {
+        try await TestDatabase.withSchema(migrate: false, maxConnections: 1) { db in
+            try await db.pool.withConnection { session in
+                for round in 0..<3 {
+                    _ = try await session.query("SELECT \(round)::int AS n, 'préparé' AS word")
+                    _ = try await session.query("SELECT \(round)::int AS n, 'pre\u{301}pare\u{301}' AS word")  // the same text to Unicode, other bytes
+                    _ = try await session.query("SELECT \(Int64(round)) AS n")
+                    _ = try await session.query("SELECT \(String(round)) AS n")
+                }
+                let prepared = try await session.query("SELECT count(*) AS n FROM pg_prepared_statements").single().decode(Int.self, "n")
+                #expect(prepared == 4)
+            }
+        }
+    }
+
     @Test("every supported type round-trips through a table, NULLs included")
     func roundTrip() async throws {
         try await TestDatabase.withSchema { db in
