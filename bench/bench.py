@@ -44,14 +44,14 @@ PATHS = {
     "offers": {"sql": "offers", "target": {"http_p99_ms_below": 5.0}, "round_trips": {"pgbench": 1, "http": 2}},
     "landing": {"sql": "landing", "target": {"http_p99_ms_below": 5.0}, "round_trips": {"pgbench": 1, "http": 1}},
     # Holds on slots drawn among a few: what the target names.
-    "booking": {"sql": "booking", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 8, "http": 9}},
+    "booking": {"sql": "booking", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 8, "http": 6}},
     # Every hold on one slot: the same SQL on the hottest row, without moving between slots.
-    "booking-1slot": {"sql": "booking", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 8, "http": 9}, "one_slot": True},
+    "booking-1slot": {"sql": "booking", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 8, "http": 6}, "one_slot": True},
     # The next picking task: the session and the store role are read (one statement) before the claim.
     "claim": {"sql": "claim", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 1, "http": 2}},
     # A new order per request: key, basket (5 lines), stock, the hold booked, order, lines,
     # timeline, response stored. pgbench reads its drawn values from a pool first (+1).
-    "submit": {"sql": "submit", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 9, "http": 8}},
+    "submit": {"sql": "submit", "target": {"ratio_at_least": 0.80}, "round_trips": {"pgbench": 9, "http": 6}},
 }
 # The mixed load of the soak (--soak): connections per path, 8 in all like each path alone.
 SOAK_MIX = {"offers": 2, "landing": 2, "booking": 1, "claim": 1, "submit": 2}
