@@ -30,14 +30,33 @@ final class PostgresConnection: @unchecked Sendable {
         var text: String
         var types: [Oid]
 
+        // Compared with memcmp, and equal at once when both keys share one string's storage
+        // (a statement's text kept in a constant): UTF8View.elementsEqual, a byte at a time,
+        // was 1.75% of a claim's server CPU on its 2 kB statement.
         static func == (lhs: Self, rhs: Self) -> Bool {
-            lhs.types == rhs.types && lhs.text.utf8.count == rhs.text.utf8.count && lhs.text.utf8.elementsEqual(rhs.text.utf8)
+            guard lhs.types == rhs.types else { return false }
+            var left = lhs.text, right = rhs.text
+            return left.withUTF8 { a in
+                right.withUTF8 { b in
+                    guard a.count == b.count else { return false }
+                    guard a.count > 0, let x = a.baseAddress, let y = b.baseAddress, x != y else { return true }
+                    return memcmp(x, y, a.count) == 0
+                }
+            }
         }
 
+        // The length and the statement's two ends: texts alike there differ in length or are
+        // told apart by ==, and a lookup no longer hashes every byte.
         func hash(into hasher: inout Hasher) {
             hasher.combine(types)
             var text = text
-            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            text.withUTF8 { bytes in
+                hasher.combine(bytes.count)
+                let raw = UnsafeRawBufferPointer(bytes)
+                guard raw.count > 128 else { return hasher.combine(bytes: raw) }
+                hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: raw.prefix(64)))
+                hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: raw.suffix(64)))
+            }
         }
     }
 

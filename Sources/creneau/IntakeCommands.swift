@@ -51,6 +51,10 @@ struct Seed: AsyncParsableCommand {
             for account in try await StaffService(pool: pool, logger: logger).seedDemo(storeSlug: store.slug) {
                 print("  \(account.role.padding(toLength: 9, withPad: " ", startingAt: 0)) \(account.email)  \(account.password)")
             }
+            // Autovacuum would gather statistics on the new rows only after its next round (up to a
+            // minute): until then the planner guesses, and a claim planned on no statistics cost
+            // PostgreSQL 7.5 ms instead of 0.3.
+            try await pool.query("ANALYZE")
         }
     }
 }

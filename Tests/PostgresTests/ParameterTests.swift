@@ -21,9 +21,15 @@ struct ParameterTests {
                     _ = try await session.query("SELECT \(round)::int AS n, 'pre\u{301}pare\u{301}' AS word")  // the same text to Unicode, other bytes
                     _ = try await session.query("SELECT \(Int64(round)) AS n")
                     _ = try await session.query("SELECT \(String(round)) AS n")
+                    // Long texts of one length alike at both ends, told apart by their middle.
+                    let pad = String(repeating: "x", count: 80)
+                    let a = try await session.query("SELECT \(round)::int AS n, \(SQL(unsafeText: "'\(pad)a\(pad)'")) AS word").single()
+                    let b = try await session.query("SELECT \(round)::int AS n, \(SQL(unsafeText: "'\(pad)b\(pad)'")) AS word").single()
+                    #expect(try a.decode(String.self, "word") == pad + "a" + pad)
+                    #expect(try b.decode(String.self, "word") == pad + "b" + pad)
                 }
                 let prepared = try await session.query("SELECT count(*) AS n FROM pg_prepared_statements").single().decode(Int.self, "n")
-                #expect(prepared == 4)
+                #expect(prepared == 6)
             }
         }
     }
