@@ -184,7 +184,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StaffTests",
-            dependencies: ["Staff", "TestSupport"],
+            dependencies: ["Staff", "Postgres", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

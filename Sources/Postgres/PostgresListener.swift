@@ -11,13 +11,17 @@ public final class PostgresListener: Service, Sendable {
     private let configuration: PostgresConfiguration
     private let logger: Logger
     private let state = Mutex(State())
-    private let connected = Mutex(false)
 
     private struct State {
         var subscribers: [String: [Int: AsyncStream<PostgresNotification>.Continuation]] = [:]
         var pendingChannels: Set<String> = []
         var nextID = 0
         var stopped = false
+        var connected = false
+        /// Watched channels and the count of what happened on each (notifications, lost connections).
+        var generations: [String: UInt64] = [:]
+        /// Channels LISTENed to on the current connection.
+        var listening: Set<String> = []
     }
 
     public init(_ configuration: PostgresConfiguration, logger: Logger = Logger(label: "creneau.postgres.listen")) {
@@ -45,7 +49,27 @@ public final class PostgresListener: Service, Sendable {
 
     /// True once the listening connection is up (tests wait for it before notifying).
     public var isListening: Bool {
-        connected.withLock { $0 } && state.withLock { $0.pendingChannels.isEmpty }
+        state.withLock { $0.connected && $0.pendingChannels.isEmpty }
+    }
+
+    /// Listens to `channel` for as long as the listener runs, without a subscriber: what
+    /// `generation(of:)` counts.
+    public func watch(_ channel: String) {
+        state.withLock { state in
+            guard state.generations[channel] == nil else { return }
+            state.generations[channel] = 0
+            state.pendingChannels.insert(channel)
+        }
+    }
+
+    /// A number that changes whenever a watched `channel` is notified or the connection
+    /// listening to it is lost; nil while it is not being listened to. Something read from
+    /// the database while it stayed the same is still what the database says, as far as
+    /// what notifies the channel goes.
+    public func generation(of channel: String) -> UInt64? {
+        state.withLock { state in
+            state.connected && state.listening.contains(channel) ? state.generations[channel] : nil
+        }
     }
 
     /// How the listener's connection names itself to PostgreSQL (pg_stat_activity), so that
@@ -73,7 +97,10 @@ public final class PostgresListener: Service, Sendable {
                         usePreparedStatements: false
                     )
                     // Every channel is listened to again on a new connection.
-                    state.withLock { $0.pendingChannels.formUnion($0.subscribers.keys) }
+                    state.withLock {
+                        $0.pendingChannels.formUnion($0.subscribers.keys)
+                        $0.pendingChannels.formUnion($0.generations.keys)
+                    }
                     logger.debug("listener connected")
                 }
                 guard let current = connection else { continue }
@@ -86,12 +113,20 @@ public final class PostgresListener: Service, Sendable {
                     // Short waits so new channels and shutdown are noticed promptly.
                     return try current.waitForNotifications(timeout: 100)
                 }
-                connected.withLock { $0 = true }
+                state.withLock {
+                    $0.connected = true
+                    $0.listening.formUnion(channels)
+                }
                 deliver(notifications)
             } catch {
                 if connection != nil { logger.warning("listener connection lost: \(error)") }
                 connection = nil
-                connected.withLock { $0 = false }
+                state.withLock { state in
+                    state.connected = false
+                    state.listening.removeAll()
+                    // What was notified while down is lost: whatever counted on it must read again.
+                    for channel in state.generations.keys { state.generations[channel]! &+= 1 }
+                }
                 try? await Task.sleep(for: .milliseconds(500))
             }
         }
@@ -100,7 +135,12 @@ public final class PostgresListener: Service, Sendable {
     private func deliver(_ notifications: [PostgresNotification]) {
         guard !notifications.isEmpty else { return }
         let targets = state.withLock { state in
-            notifications.map { notification in (notification, Array((state.subscribers[notification.channel] ?? [:]).values)) }
+            notifications.map { notification in
+                if let generation = state.generations[notification.channel] {
+                    state.generations[notification.channel] = generation &+ 1
+                }
+                return (notification, Array((state.subscribers[notification.channel] ?? [:]).values))
+            }
         }
         for (notification, continuations) in targets {
             for continuation in continuations { continuation.yield(notification) }

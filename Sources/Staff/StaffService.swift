@@ -20,11 +20,24 @@ public struct StaffService: Sendable {
     /// Verified against when the email is unknown, so an unknown email costs
     /// as much time as a wrong password and the answer's timing tells nothing.
     private let dummyHash: Task<String, Never>
+    let sessions: SessionCache
 
+    /// With `listener` (a server's), sessions just read are kept a few seconds while it hears
+    /// what changes them (SessionCache); without, every request reads its session.
     public init(
         pool: PostgresPool, logger: Logger, bcryptCost: UInt8 = 12,
-        sessionPolicy: SessionPolicy = .init(), loginLimits: LoginLimits = .init()
+        sessionPolicy: SessionPolicy = .init(), loginLimits: LoginLimits = .init(), listener: PostgresListener? = nil
     ) {
+        self.init(
+            pool: pool, logger: logger, bcryptCost: bcryptCost, sessionPolicy: sessionPolicy, loginLimits: loginLimits,
+            sessions: SessionCache(listener: listener)
+        )
+    }
+
+    init(
+        pool: PostgresPool, logger: Logger, bcryptCost: UInt8, sessionPolicy: SessionPolicy, loginLimits: LoginLimits, sessions: SessionCache
+    ) {
+        self.sessions = sessions
         self.pool = pool
         self.logger = logger
         self.bcryptCost = bcryptCost
@@ -97,6 +110,7 @@ public struct StaffService: Sendable {
         }
         let cost = bcryptCost
         let hash = await Self.offloaded { Bcrypt.hash(password, cost: cost) }
+        defer { sessions.forgetAll() }
         try await pool.withTransaction { tx in
             let rows = try await tx.query("UPDATE staff SET password_hash = \(hash) WHERE staff_id = \(staffID)")
             guard rows.affectedRows == 1 else { throw StaffError.unknownStaff }
@@ -105,6 +119,7 @@ public struct StaffService: Sendable {
     }
 
     public func setDisabled(staffID: Int64, _ disabled: Bool) async throws {
+        defer { sessions.forgetAll() }
         try await pool.withTransaction { tx in
             let rows = try await tx.query("UPDATE staff SET disabled = \(disabled) WHERE staff_id = \(staffID)")
             guard rows.affectedRows == 1 else { throw StaffError.unknownStaff }
@@ -114,6 +129,7 @@ public struct StaffService: Sendable {
 
     /// Gives `role` at the store named `storeSlug` (granting it twice is harmless).
     public func grant(staffID: Int64, storeSlug: String, role: StaffRole) async throws {
+        defer { sessions.forgetAll() }
         let rows = try await pool.query("""
             INSERT INTO staff_store_roles (store_id, staff_id, role)
             SELECT s.store_id, st.staff_id, \(role.rawValue)
@@ -133,6 +149,7 @@ public struct StaffService: Sendable {
     }
 
     public func revoke(staffID: Int64, storeSlug: String, role: StaffRole) async throws {
+        defer { sessions.forgetAll() }
         try await pool.query("""
             DELETE FROM staff_store_roles r USING stores s
             WHERE r.store_id = s.store_id AND s.slug = \(storeSlug) AND r.staff_id = \(staffID) AND r.role = \(role.rawValue)
@@ -255,10 +272,19 @@ public struct StaffService: Sendable {
     /// every console request asks both.
     public func session(token: String, storeSlug: String?) async throws -> (session: StaffSession, store: StoreAccess?)? {
         guard !token.isEmpty, token.count <= 100 else { return nil }
+        let key = SessionCache.Key(token: token, storeSlug: storeSlug)
+        if let kept = sessions.found(key) { return kept }
+        let generation = sessions.generation()
+        guard let (found, expiresAt) = try await readSession(token: token, storeSlug: storeSlug) else { return nil }
+        if let generation { sessions.keep(found, for: key, readUnder: generation, expiresAt: expiresAt) }
+        return found
+    }
+
+    private func readSession(token: String, storeSlug: String?) async throws -> (SessionCache.Found, expiresAt: Date)? {
         let idle = Double(sessionPolicy.idle.components.seconds)
         guard let row = try await pool.query("""
             WITH found AS (
-                SELECT s.token_hash, s.last_seen_at, st.staff_id, st.email, st.display_name, st.is_admin, s.csrf_token
+                SELECT s.token_hash, s.last_seen_at, s.expires_at, st.staff_id, st.email, st.display_name, st.is_admin, s.csrf_token
                   FROM staff_sessions s JOIN staff st ON st.staff_id = s.staff_id
                  WHERE s.token_hash = sha256(convert_to(\(token), 'UTF8'))
                    AND NOT st.disabled AND s.expires_at > now()
@@ -268,7 +294,7 @@ public struct StaffService: Sendable {
                   FROM found f
                  WHERE s.token_hash = f.token_hash AND f.last_seen_at < now() - interval '1 minute'
             )
-            SELECT f.staff_id, f.email, f.display_name, f.is_admin, f.csrf_token,
+            SELECT f.staff_id, f.email, f.display_name, f.is_admin, f.csrf_token, f.expires_at,
                    st.store_id, st.slug, st.name AS store_name, st.time_zone,
                    coalesce((SELECT array_agg(r.role ORDER BY r.role) FROM staff_store_roles r
                               WHERE r.store_id = st.store_id AND r.staff_id = f.staff_id), '{}') AS roles
@@ -276,17 +302,19 @@ public struct StaffService: Sendable {
             """).first else { return nil }
         let member = try Self.member(row)
         let session = StaffSession(staff: member, csrfToken: try row.decode(String.self, "csrf_token"))
-        guard let storeID = try row.decode(Int64?.self, "store_id") else { return (session, nil) }
+        let expiresAt = try row.decode(Date.self, "expires_at")
+        guard let storeID = try row.decode(Int64?.self, "store_id") else { return ((session, nil), expiresAt) }
         let roles = member.isAdmin ? Set(StaffRole.allCases) : Set(try row.decode([String].self, "roles").compactMap(StaffRole.init(rawValue:)))
-        guard !roles.isEmpty else { return (session, nil) }
-        return (session, StoreAccess(
+        guard !roles.isEmpty else { return ((session, nil), expiresAt) }
+        return ((session, StoreAccess(
             storeID: storeID, slug: try row.decode(String.self, "slug"), name: try row.decode(String.self, "store_name"),
             timeZone: try row.decode(String.self, "time_zone"), roles: roles
-        ))
+        )), expiresAt)
     }
 
     /// Signs out: the token stops working at once.
     public func revokeSession(token: String) async throws {
+        defer { sessions.forgetAll() }
         try await pool.query("DELETE FROM staff_sessions WHERE token_hash = sha256(convert_to(\(token), 'UTF8'))")
     }
 

@@ -49,16 +49,17 @@ extension AppDependencies {
     ) async throws -> AppDependencies {
         let pool = PostgresPool(database, logger: logger)
         let slots = SlotService(pool: pool, logger: logger)
+        let listener = PostgresListener(sessionDatabase ?? database, logger: logger)
         return AppDependencies(
             config: config,
             pool: pool,
-            listener: PostgresListener(sessionDatabase ?? database, logger: logger),
+            listener: listener,
             pages: try await Pages.load(),
             slots: slots,
             orders: OrderService(pool: pool, slots: slots, logger: logger),
             picking: PickingService(pool: pool, slots: slots, logger: logger, claimTimeout: config.claimTimeout),
             shelves: ShelfService(pool: pool, publicBaseURL: config.publicBaseURL),
-            staff: StaffService(pool: pool, logger: logger, bcryptCost: config.bcryptCost),
+            staff: StaffService(pool: pool, logger: logger, bcryptCost: config.bcryptCost, listener: listener),
             notices: NoticeService(pool: pool, logger: logger),
             reports: ReportService(pool: pool, slots: slots)
         )

@@ -32,13 +32,3 @@ struct ListenerTests {
         }
     }
 }
-
-func waitUntil(timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw WaitTimeout() }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}
-
-struct WaitTimeout: Error {}
