@@ -13,6 +13,15 @@ import Staff
 /// stores stay invisible), and for every POST the origin and the CSRF token.
 struct StaffAccess: Sendable {
     let dependencies: AppDependencies
+    /// Both from the configured public URL, worked out once: every staff request asks.
+    let secureCookies: Bool
+    let expectedOrigin: String
+
+    init(dependencies: AppDependencies) {
+        self.dependencies = dependencies
+        secureCookies = !Self.isLocalPlainHTTP(dependencies.config.publicBaseURL)
+        expectedOrigin = Self.origin(of: dependencies.config.publicBaseURL)
+    }
 
     var service: StaffService { dependencies.staff }
 
@@ -30,8 +39,6 @@ struct StaffAccess: Sendable {
 
     /// `Secure` (and so the `__Host-` prefix, which requires it) is dropped
     /// only when the public URL is plain http on loopback: a local run.
-    var secureCookies: Bool { !Self.isLocalPlainHTTP(dependencies.config.publicBaseURL) }
-
     static func isLocalPlainHTTP(_ baseURL: String) -> Bool {
         guard let url = URLComponents(string: baseURL), url.scheme?.lowercased() == "http", let host = url.host?.lowercased() else {
             return false
@@ -54,9 +61,9 @@ struct StaffAccess: Sendable {
     // MARK: Origin and CSRF
 
     /// scheme://host[:port] of the configured public URL: what Origin must say.
-    var expectedOrigin: String {
-        guard let url = URLComponents(string: dependencies.config.publicBaseURL), let scheme = url.scheme, let host = url.host else {
-            return dependencies.config.publicBaseURL
+    static func origin(of baseURL: String) -> String {
+        guard let url = URLComponents(string: baseURL), let scheme = url.scheme, let host = url.host else {
+            return baseURL
         }
         return "\(scheme.lowercased())://\(host.lowercased())" + (url.port.map { ":\($0)" } ?? "")
     }
