@@ -80,12 +80,12 @@ public struct ShelfService: Sendable {
     }
 
     /// The store a URL names (as it was at most `StoreDirectory.lifetime` ago); unknown slugs are a 404.
-    public func store(slug: String) async throws -> Store {
-        if let known = directory.store(slug: slug) { return known }
+    public func store(slug: String, now: Date = Date()) async throws -> Store {
+        if let known = directory.store(slug: slug, now: now) { return known }
         let rows = try await pool.query("SELECT \(Store.columns) FROM stores WHERE slug = \(slug)")
         guard let row = rows.first else { throw ShelfError.unknownStore(slug) }
         let store = try Store(row: row)
-        directory.remember(store)
+        directory.remember(store, now: now)
         return store
     }
 

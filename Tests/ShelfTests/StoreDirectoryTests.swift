@@ -11,14 +11,17 @@ struct StoreDirectoryTests {
         try await TestDatabase.withSchema { db in
             let fixture = try await CatalogFixture.make(db.pool)
             let shelves = ShelfService(pool: db.pool, publicBaseURL: "https://creneau.example")
-            let first = try await shelves.store(slug: fixture.slug)
+            // Times given, not read from the clock: a loaded machine may take longer than the lifetime between two lines.
+            let readAt = Date()
+            let first = try await shelves.store(slug: fixture.slug, now: readAt)
+            #expect(first.slotFeeCents != 990)
             // Changed in the database: the remembered row is served within its lifetime…
             _ = try await db.pool.query("UPDATE stores SET slot_fee_cents = 990 WHERE store_id = \(fixture.storeID)")
-            #expect(try await shelves.store(slug: fixture.slug) == first)
-            let now = Date()
-            #expect(shelves.directory.store(slug: fixture.slug, now: now.addingTimeInterval(StoreDirectory.lifetime - 0.5)) != nil)
+            #expect(try await shelves.store(slug: fixture.slug, now: readAt.addingTimeInterval(StoreDirectory.lifetime - 0.5)) == first)
             // …and read again after it.
-            #expect(shelves.directory.store(slug: fixture.slug, now: now.addingTimeInterval(StoreDirectory.lifetime + 0.5)) == nil)
+            #expect(shelves.directory.store(slug: fixture.slug, now: readAt.addingTimeInterval(StoreDirectory.lifetime + 0.5)) == nil)
+            let again = try await shelves.store(slug: fixture.slug, now: readAt.addingTimeInterval(StoreDirectory.lifetime + 0.5))
+            #expect(again.slotFeeCents == 990)
             await #expect(throws: ShelfError.unknownStore("nowhere")) { try await shelves.store(slug: "nowhere") }
             #expect(shelves.directory.store(slug: "nowhere") == nil)
         }
