@@ -97,7 +97,8 @@ struct SMTPClientTests {
             }
             #expect(silent?.step == "greeting")
             #expect(silent?.permanent == false)
-            #expect(ContinuousClock.now - start < .seconds(5))
+            // Well under the default step timeout (30 s), with room for a machine that stalls for seconds.
+            #expect(ContinuousClock.now - start < .seconds(20))
         }
     }
 

@@ -53,7 +53,7 @@ struct PoolTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     try await db.pool.withConnection { session in
-                        _ = try await session.query("SELECT pg_sleep(1.5)")
+                        _ = try await session.query("SELECT pg_sleep(12)")
                     }
                 }
                 try await Task.sleep(for: .milliseconds(100))
@@ -61,8 +61,8 @@ struct PoolTests {
                 let error = await #expect(throws: PostgresError.self) { try await db.pool.query("SELECT 1") }
                 #expect(error?.code == .poolTimeout)
                 #expect(error?.isUnavailable == true)
-                // Refused before the holder lets go (1.5 s), however loaded the machine.
-                #expect(ContinuousClock.now - started < .milliseconds(1400))
+                // Refused long before the holder lets go (12 s), even on a machine that stalls for seconds.
+                #expect(ContinuousClock.now - started < .seconds(11))
                 try await group.waitForAll()
             }
             // Once the holder is done the pool serves again.

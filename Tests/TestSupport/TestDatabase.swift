@@ -53,7 +53,7 @@ public enum TestDatabase {
     public static func withSchema<T: Sendable>(
         migrate: Bool = true,
         maxConnections: Int = 4,
-        acquireTimeout: Duration = .seconds(10),
+        acquireTimeout: Duration = .seconds(30),
         _ body: (TestSchema) async throws -> T
     ) async throws -> T {
         try await ready()
