@@ -146,26 +146,26 @@ struct SessionCacheTests {
     func changesElsewhere() async throws {
         try await TestDatabase.withSchema { db in
             try await Self.picker(db) { member, store, token in
-                // Kept a minute: only the notification can make it read again within the waits below (30 s:
-                // a loaded CI machine has been seen to stall a whole process for 10 s).
+                // Kept a minute: only the notification can make it read again within the waits below
+                // (waitUntil's 30 s: a loaded CI machine has been seen to stall a whole process for 10 s).
                 try await Self.withServer(db, lifetime: .seconds(60)) { server, _ in
                     let elsewhere = StaffServiceTests.service(db)
                     #expect(try await server.session(token: token, storeSlug: store)?.store?.roles == [.picker])
                     try await elsewhere.grant(staffID: member.id, storeSlug: store, role: .handover)
-                    try await waitUntil(timeout: .seconds(30)) {
+                    try await waitUntil {
                         try await server.session(token: token, storeSlug: store)?.store?.roles == [.picker, .handover]
                     }
                     try await elsewhere.revoke(staffID: member.id, storeSlug: store, role: .picker)
                     try await elsewhere.revoke(staffID: member.id, storeSlug: store, role: .handover)
-                    try await waitUntil(timeout: .seconds(30)) { try await server.session(token: token, storeSlug: store)?.store == nil }
+                    try await waitUntil { try await server.session(token: token, storeSlug: store)?.store == nil }
                     #expect(try await server.session(token: token, storeSlug: store) != nil)  // still signed in, no role
                     try await elsewhere.revokeSession(token: token)
-                    try await waitUntil(timeout: .seconds(30)) { try await server.session(token: token, storeSlug: store) == nil }
+                    try await waitUntil { try await server.session(token: token, storeSlug: store) == nil }
 
                     let again = try await elsewhere.signIn(email: "pia@example.org", password: "a long password!", clientAddress: "10.0.0.9")
                     #expect(try await server.session(token: again.token) != nil)
                     try await elsewhere.setDisabled(staffID: member.id, true)
-                    try await waitUntil(timeout: .seconds(30)) { try await server.session(token: again.token) == nil }
+                    try await waitUntil { try await server.session(token: again.token) == nil }
                 }
             }
         }
