@@ -163,7 +163,7 @@ public func startEmbeddedDatabase(in dataDirectory: URL, logger: Logger) async t
 
 public func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.middlewares.add(LogRequestsMiddleware(.info))
+    router.middlewares.add(AccessLogMiddleware(level: .info))
     router.middlewares.add(MetricsMiddleware())
     // Outside ProblemMiddleware, so error answers (404, 403, 5xx pages) carry the headers too.
     router.middlewares.add(SecurityHeadersMiddleware(

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import Postgres
+import Synchronization
 import Testing
 import TestSupport
 import Web
@@ -56,6 +57,43 @@ struct HealthTests {
         }
     }
 
+    @Test("each request is logged once with its route template, status and time, never with the URL it came to")
+    func accessLog() async throws {
+        try await TestDatabase.withSchema { db in
+            let records = CapturedLog()
+            var config = Self.config(db.configuration.conninfo)
+            config.logLevel = .info
+            let app = try await buildApplication(config, logger: Logger(label: "test") { _ in records.handler() })
+            let secret = "Zq3" + String(repeating: "x", count: 40)
+            let requests: [(uri: String, route: String, status: Int)] = [
+                ("/healthz", "/healthz", 200),
+                ("/api/orders/\(secret)", "/api/orders/{link}", 404),
+                ("/o/\(secret)", "/o/{link}", 404),
+                ("/static/app.css", "FileMiddleware", 200),
+                ("/no/such/\(secret)", "(no route)", 404),
+            ]
+            try await app.test(.router) { client in
+                for sent in requests {
+                    records.clear()
+                    try await client.execute(uri: sent.uri, method: .get) { response in #expect(Int(response.status.code) == sent.status) }
+                    let lines = records.entries.filter { $0.message == "request" }
+                    #expect(lines.count == 1, "\(sent.uri)")
+                    #expect(lines.first?.metadata["route"] == sent.route, "\(sent.uri)")
+                    #expect(lines.first?.metadata["status"] == String(sent.status), "\(sent.uri)")
+                    #expect(lines.first?.metadata["method"] == "GET")
+                    #expect(lines.first.flatMap { $0.metadata["ms"].flatMap(Double.init) }.map { $0 >= 0 } == true)
+                    #expect(records.entries.allSatisfy { !$0.text.contains(secret) }, "the secret of \(sent.uri) reached the log")
+                }
+            }
+            // Under the access log's level, nothing is formatted nor written.
+            config.logLevel = .notice
+            let quiet = try await buildApplication(config, logger: Logger(label: "test") { _ in records.handler() })
+            records.clear()
+            try await quiet.test(.router) { client in try await client.execute(uri: "/healthz", method: .get) { _ in } }
+            #expect(records.entries.filter { $0.message == "request" }.isEmpty)
+        }
+    }
+
     @Test("an unknown route is a problem+json 404 for API clients and a page for browsers")
     func notFound() async throws {
         try await TestDatabase.withSchema { db in
@@ -74,6 +112,40 @@ struct HealthTests {
                     #expect(String(buffer: response.body).contains("<h1>Not Found</h1>"))
                 }
             }
+        }
+    }
+}
+
+/// What the log handlers of a test were given, for tests that read the log.
+final class CapturedLog: Sendable {
+    struct Entry: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+        var text: String { "\(message) \(metadata)" }
+    }
+
+    private let stored = Mutex<[Entry]>([])
+    var entries: [Entry] { stored.withLock { $0 } }
+    func clear() { stored.withLock { $0 = [] } }
+    func append(_ entry: Entry) { stored.withLock { $0.append(entry) } }
+
+    /// A handler writing here, with a level and metadata of its own as any handler has.
+    func handler() -> Handler { Handler(log: self) }
+
+    struct Handler: LogHandler {
+        let log: CapturedLog
+        var logLevel: Logger.Level = .info
+        var metadata: Logger.Metadata = [:]
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+            let all = self.metadata.merging(metadata ?? [:]) { $1 }
+            log.append(Entry(level: level, message: message.description, metadata: all.mapValues { $0.description }))
         }
     }
 }
