@@ -22,6 +22,17 @@ enum CapacityStatements {
         """
     }
 
+    /// The same take, with `record` run in the same statement: an INSERT that selects
+    /// `FROM taken`, so it writes only when the take succeeded. One round trip less
+    /// while the slot's row is locked.
+    static func take(storeID: Int64, slotID: Int64, minutes: Double, now: Date, recording record: SQL) -> SQL {
+        """
+        WITH taken AS (\(take(storeID: storeID, slotID: slotID, minutes: minutes, now: now))),
+        recorded AS (\(record))
+        SELECT starts_at, ends_at, fee_cents FROM taken
+        """
+    }
+
     /// Gives back what the rows `gone` held. `gone` is a DELETE or UPDATE returning
     /// (store_id, slot_id, orders, minutes); it runs in the same statement, so a row is
     /// released exactly once even when a sweep and a booking race for it.

@@ -32,12 +32,12 @@ extension SlotService {
         try await session.release(
             "DELETE FROM slot_holds WHERE store_id = \(storeID) AND basket_id = \(basketID) RETURNING store_id, slot_id, orders, minutes"
         )
-        let slot = try await Self.take(storeID: storeID, slotID: slotID, minutes: minutes, now: now, in: session)
         let holdID = UUID()
         let expiresAt = now.addingTimeInterval(Self.holdLifetime)
-        try await session.query("""
+        // The hold is written by the statement that takes the capacity, while the slot stays locked.
+        let slot = try await Self.take(storeID: storeID, slotID: slotID, minutes: minutes, now: now, in: session, recording: """
             INSERT INTO slot_holds (store_id, hold_id, slot_id, basket_id, orders, minutes, expires_at)
-            VALUES (\(storeID), \(holdID), \(slotID), \(basketID), 1, \(minutes)::numeric, \(expiresAt))
+            SELECT \(storeID), \(holdID), \(slotID), \(basketID), 1, \(minutes)::numeric, \(expiresAt) FROM taken
             """)
         return SlotHold(
             holdID: holdID, storeID: storeID, slotID: slotID, minutes: minutes, expiresAt: expiresAt,
@@ -92,8 +92,12 @@ extension SlotService {
     /// The conditional take; when the slot looks full, expired holds of that slot are
     /// reclaimed in the same transaction and the take is tried once more. Throws the reason
     /// when the slot cannot take the order.
-    static func take(storeID: Int64, slotID: Int64, minutes: Double, now: Date, in session: PostgresSession) async throws -> TakenSlot {
-        let statement = CapacityStatements.take(storeID: storeID, slotID: slotID, minutes: minutes, now: now)
+    /// With `record` (an INSERT selecting `FROM taken`), it is written in the same statement as the take.
+    static func take(
+        storeID: Int64, slotID: Int64, minutes: Double, now: Date, in session: PostgresSession, recording record: SQL? = nil
+    ) async throws -> TakenSlot {
+        let statement = record.map { CapacityStatements.take(storeID: storeID, slotID: slotID, minutes: minutes, now: now, recording: $0) }
+            ?? CapacityStatements.take(storeID: storeID, slotID: slotID, minutes: minutes, now: now)
         var rows = try await session.query(statement)
         if rows.isEmpty, try await session.release(CapacityStatements.expiredHolds(storeID: storeID, slotID: slotID, now: now)) > 0 {
             rows = try await session.query(statement)
