@@ -43,3 +43,10 @@ public final class SettableClock: Sendable {
         time.withLock { $0 = max($0, date) }
     }
 }
+
+extension Duration {
+    /// For showing how long something took (a log line, a timing on stderr).
+    public var inMilliseconds: Double {
+        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
+    }
+}

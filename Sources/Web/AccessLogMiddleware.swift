@@ -1,3 +1,4 @@
+import Domain
 import Hummingbird
 import Logging
 
@@ -25,8 +26,7 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func log(_ request: Request, _ context: Context, status: Int, since started: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - started
-        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        let milliseconds = (ContinuousClock.now - started).inMilliseconds
         context.logger.log(level: level, "request", metadata: [
             "method": .string(request.method.rawValue),
             "route": .string(Self.route(context.endpointPath)),

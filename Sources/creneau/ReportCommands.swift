@@ -1,4 +1,5 @@
 import ArgumentParser
+import Domain
 import Foundation
 import Postgres
 import Reports
@@ -59,8 +60,7 @@ struct ReportCommand: AsyncParsableCommand {
                 for plan in plans.all { FileHandle.standardError.write(Data((plan + "\n\n").utf8)) }
             }
             if timing {
-                let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-                FileHandle.standardError.write(Data("report \(name.rawValue) \(range.from)..\(range.to): \(String(format: "%.1f", milliseconds)) ms\n".utf8))
+                FileHandle.standardError.write(Data("report \(name.rawValue) \(range.from)..\(range.to): \(String(format: "%.1f", elapsed.inMilliseconds)) ms\n".utf8))
             }
         }
     }
