@@ -15,6 +15,8 @@ final class PostgresConnection: @unchecked Sendable {
     let thread: ConnectionThread
     private let usePreparedStatements: Bool
     private var preparedStatements: [StatementKey: String] = [:]
+    /// How many times the cache above was emptied (DEALLOCATE ALL).
+    private var deallocations = 0
     private(set) var lastUsed = ContinuousClock.now
     /// A transaction's BEGIN not sent yet: it goes out in one pipeline with the
     /// transaction's first statement, so a transaction pays one round trip less
@@ -171,33 +173,39 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// One statement; with `commit` (a COMMIT), the transaction's last, sent with it in one
     /// round trip: when this returns the transaction is committed, when it throws it is not.
-    func query(_ sql: SQL, commit: String? = nil) throws -> PostgresRows {
+    /// With `earlier`, those statements go first in the same round trip and their rows are
+    /// dropped: statements whose answer nothing waits for, such as taking locks in order.
+    func query(_ sql: SQL, after earlier: [SQL] = [], commit: String? = nil) throws -> PostgresRows {
         lastUsed = .now
         try refuseAfterCommit()
-        let types = sql.bindings.map(\.type)
-        let prepared = usePreparedStatements && !sql.bindings.isEmpty ? try preparedStatementName(for: sql.text, types: types) : nil
-        if pendingBegin != nil || commit != nil {
+        if pendingBegin != nil || commit != nil || !earlier.isEmpty {
+            // Prepared before the pipeline starts: PQprepare waits for its own answer. A full
+            // cache emptied midway took the first names with it: once more, and it has room.
+            let all = earlier + [sql]
+            let deallocated = deallocations
+            var statements = try all.map { ($0, try preparedName(for: $0)) }
+            if deallocations != deallocated { statements = try all.map { ($0, try preparedName(for: $0)) } }
             let begin = pendingBegin
             pendingBegin = nil
-            let rows = try runPipelined(begin: begin, commit: commit, sql.bindings) { values in
-                if let prepared { return PQsendQueryPrepared(handle, prepared, Int32(values.count), values, nil, nil, 0) }
-                return types.withUnsafeBufferPointer { typePointer in
-                    PQsendQueryParams(handle, sql.text, Int32(values.count), typePointer.baseAddress, values, nil, nil, 0)
-                }
-            }
+            let rows = try runPipelined(begin: begin, statements, commit: commit)
             committed = commit != nil
             return rows
         }
-        if let prepared {
+        if let prepared = try preparedName(for: sql) {
             return try run(sql.bindings) { values in
                 PQexecPrepared(handle, prepared, Int32(values.count), values, nil, nil, 0)
             }
         }
         return try run(sql.bindings) { values in
-            types.withUnsafeBufferPointer { typePointer in
+            sql.bindings.map(\.type).withUnsafeBufferPointer { typePointer in
                 PQexecParams(handle, sql.text, Int32(values.count), typePointer.baseAddress, values, nil, nil, 0)
             }
         }
+    }
+
+    private func preparedName(for sql: SQL) throws -> String? {
+        guard usePreparedStatements, !sql.bindings.isEmpty else { return nil }
+        return try preparedStatementName(for: sql.text, types: sql.bindings.map(\.type))
     }
 
     /// Runs trusted SQL that may hold several statements (migration files, BEGIN/COMMIT).
@@ -255,6 +263,7 @@ final class PostgresConnection: @unchecked Sendable {
         if preparedStatements.count >= Self.statementCacheLimit {
             try executeScript("DEALLOCATE ALL")
             preparedStatements.removeAll()
+            deallocations += 1
         }
         let name = "creneau_\(preparedStatements.count + 1)"
         guard let result = types.withUnsafeBufferPointer({ PQprepare(handle, name, text, Int32(types.count), $0.baseAddress) }) else {
@@ -283,27 +292,30 @@ final class PostgresConnection: @unchecked Sendable {
         }
     }
 
-    /// One statement (`send` queues it and answers 1), after a BEGIN and before a
-    /// COMMIT when given, in one pipeline; answers the statement's rows. Every result
-    /// is read up to the pipeline's end whatever happens, so the connection is left as
-    /// `run` leaves it. When the statement fails, PostgreSQL skips the COMMIT and the
+    /// Statements (each with its prepared name, if any), after a BEGIN and before a COMMIT
+    /// when given, in one pipeline; answers the last statement's rows. Every result is read
+    /// up to the pipeline's end whatever happens, so the connection is left as `run` leaves
+    /// it. When a statement fails, PostgreSQL skips the ones after it and the COMMIT, and the
     /// transaction is left aborted for the caller's ROLLBACK; a COMMIT that fails throws.
-    private func runPipelined(
-        begin: String?,
-        commit: String?,
-        _ bindings: [PostgresValue],
-        _ send: ([UnsafePointer<CChar>?]) -> Int32
-    ) throws -> PostgresRows {
+    private func runPipelined(begin: String?, _ statements: [(sql: SQL, prepared: String?)], commit: String?) throws -> PostgresRows {
         guard PQenterPipelineMode(handle) == 1 else { throw connectionError() }
-        let queued = (begin.map { PQsendQueryParams(handle, $0, 0, nil, nil, nil, nil, 0) == 1 } ?? true)
-            && withOptionalCStringArray(bindings.map(\.text), send) == 1
+        var queued = begin.map { PQsendQueryParams(handle, $0, 0, nil, nil, nil, nil, 0) == 1 } ?? true
+        for (sql, prepared) in statements where queued {
+            queued = withOptionalCStringArray(sql.bindings.map(\.text)) { values in
+                if let prepared { return PQsendQueryPrepared(handle, prepared, Int32(values.count), values, nil, nil, 0) }
+                return sql.bindings.map(\.type).withUnsafeBufferPointer { typePointer in
+                    PQsendQueryParams(handle, sql.text, Int32(values.count), typePointer.baseAddress, values, nil, nil, 0)
+                }
+            } == 1
+        }
+        queued = queued
             && (commit.map { PQsendQueryParams(handle, $0, 0, nil, nil, nil, nil, 0) == 1 } ?? true)
             && PQpipelineSync(handle) == 1
         // A connection that could not queue is broken or still in pipeline mode: the pool discards it.
         guard queued else { throw connectionError() }
         // Each query's result then nil, in order, then the pipeline's end.
-        let queries = (begin == nil ? 0 : 1) + 1 + (commit == nil ? 0 : 1)
-        let statement = begin == nil ? 0 : 1
+        let queries = (begin == nil ? 0 : 1) + statements.count + (commit == nil ? 0 : 1)
+        let answering = (begin == nil ? 0 : 1) + statements.count - 1
         var answers = 0
         var ends = 0
         var rows: PostgresRows?
@@ -322,7 +334,7 @@ final class PostgresConnection: @unchecked Sendable {
             case PGRES_PIPELINE_SYNC:
                 break reading
             case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
-                if answers == statement { rows = Self.copyRows(result) }
+                if answers == answering { rows = Self.copyRows(result) }
                 answers += 1
             case PGRES_PIPELINE_ABORTED:
                 answers += 1

@@ -298,6 +298,15 @@ public struct PostgresSession: Sendable {
         try await onConnectionThread { try $0.query(sql) }
     }
 
+    /// `earlier`, then `sql`, in one round trip (a libpq pipeline); answers `sql`'s rows.
+    /// For statements whose rows nothing waits for, such as locks taken in order before
+    /// a write: inside a transaction, the locks are then held one round trip less. If one
+    /// fails, PostgreSQL skips those after it and this throws its error.
+    @discardableResult
+    public func query(_ sql: SQL, after earlier: [SQL]) async throws -> PostgresRows {
+        try await onConnectionThread { try $0.query(sql, after: earlier) }
+    }
+
     /// Trusted SQL from a file or a constant, possibly several statements; no parameters.
     public func execute(script: String) async throws {
         try await onConnectionThread { try $0.executeScript(script) }

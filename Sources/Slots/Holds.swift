@@ -21,21 +21,23 @@ extension SlotService {
         let minutes = try Self.validPickingMinutes(pickingMinutes)
         // The previous hold's slot and the new one are locked in slot order first: a basket
         // moving A→B while another moves B→A would otherwise lock them crosswise and deadlock.
-        try await session.query("""
+        let lockSlots: SQL = """
             SELECT slot_id FROM slots
              WHERE store_id = \(storeID)
                AND slot_id IN (SELECT slot_id FROM slot_holds WHERE store_id = \(storeID) AND basket_id = \(basketID)
                                UNION ALL SELECT \(slotID))
              ORDER BY slot_id
                FOR UPDATE
-            """)
-        try await session.release(
+            """
+        let releasePrevious = CapacityStatements.release(
             "DELETE FROM slot_holds WHERE store_id = \(storeID) AND basket_id = \(basketID) RETURNING store_id, slot_id, orders, minutes"
         )
         let holdID = UUID()
         let expiresAt = now.addingTimeInterval(Self.holdLifetime)
-        // The hold is written by the statement that takes the capacity, while the slot stays locked.
-        let slot = try await Self.take(storeID: storeID, slotID: slotID, minutes: minutes, now: now, in: session, recording: """
+        // The lock, the release and the take go out in one round trip, one after the other,
+        // and the hold is written by the statement that takes the capacity: the slots stay
+        // locked for one round trip less per statement (only the COMMIT's is left).
+        let slot = try await Self.take(storeID: storeID, slotID: slotID, minutes: minutes, now: now, in: session, after: [lockSlots, releasePrevious], recording: """
             INSERT INTO slot_holds (store_id, hold_id, slot_id, basket_id, orders, minutes, expires_at)
             SELECT \(storeID), \(holdID), \(slotID), \(basketID), 1, \(minutes)::numeric, \(expiresAt) FROM taken
             """)
@@ -92,13 +94,15 @@ extension SlotService {
     /// The conditional take; when the slot looks full, expired holds of that slot are
     /// reclaimed in the same transaction and the take is tried once more. Throws the reason
     /// when the slot cannot take the order.
-    /// With `record` (an INSERT selecting `FROM taken`), it is written in the same statement as the take.
+    /// With `record` (an INSERT selecting `FROM taken`), it is written in the same statement as the take;
+    /// `earlier` statements are sent before the take in the same round trip (the first try only).
     static func take(
-        storeID: Int64, slotID: Int64, minutes: Double, now: Date, in session: PostgresSession, recording record: SQL? = nil
+        storeID: Int64, slotID: Int64, minutes: Double, now: Date, in session: PostgresSession,
+        after earlier: [SQL] = [], recording record: SQL? = nil
     ) async throws -> TakenSlot {
         let statement = record.map { CapacityStatements.take(storeID: storeID, slotID: slotID, minutes: minutes, now: now, recording: $0) }
             ?? CapacityStatements.take(storeID: storeID, slotID: slotID, minutes: minutes, now: now)
-        var rows = try await session.query(statement)
+        var rows = try await session.query(statement, after: earlier)
         if rows.isEmpty, try await session.release(CapacityStatements.expiredHolds(storeID: storeID, slotID: slotID, now: now)) > 0 {
             rows = try await session.query(statement)
         }
