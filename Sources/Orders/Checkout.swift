@@ -159,9 +159,13 @@ extension OrderService {
             guard let holdID = basket.holdID else { throw OrderError.noSlotChosen }
             if let inactive = basket.lines.first(where: { !$0.active }) { throw OrderError.productUnavailable(name: inactive.name) }
 
-            try await reserveStock(storeID: storeID, lines: basket.lines, in: tx)
+            // The stock's locks are taken in the round trip that books the hold: held one round trip less.
             let orderID = UUID()
-            let booking = try await slots.book(storeID: storeID, holdID: holdID, orderID: orderID, in: tx, now: now)
+            let (booking, reserved) = try await slots.book(
+                storeID: storeID, holdID: holdID, orderID: orderID, in: tx, now: now,
+                after: [Self.reserveStock(storeID: storeID, lines: basket.lines)]
+            )
+            try Self.requireReserved(basket.lines, reserved: reserved[0])
             let placed = PlacedOrder(
                 orderID: orderID, orderNumber: Tokens.orderNumber(), link: Tokens.secret(), pickupCode: Tokens.pickupCode(),
                 status: "placed", subtotalCents: basket.subtotalCents, feeCents: basket.feeCents, totalCents: basket.totalCents,
@@ -212,26 +216,31 @@ extension OrderService {
     }
 
     /// One conditional UPDATE for every line: a line whose stock ran out is
-    /// simply not updated, and the caller's transaction rolls back the rest.
-    /// The rows are locked first in product order: two checkouts sharing
-    /// products would otherwise lock them in their join's order and could
-    /// deadlock (a second's wait, then a retry), as a rush on popular items showed.
-    private func reserveStock(storeID: Int64, lines: [BasketLine], in tx: PostgresSession) async throws {
-        let reserved = try await tx.query("""
-            WITH wanted AS (
-                SELECT w.product_id, w.quantity FROM unnest(\(lines.map { Int($0.productID) }), \(lines.map(\.quantity))) AS w(product_id, quantity)
-            ), locked AS MATERIALIZED (
-                SELECT sp.product_id FROM store_products sp
-                 WHERE sp.store_id = \(storeID) AND sp.product_id IN (SELECT product_id FROM wanted)
-                 ORDER BY sp.product_id
-                   FOR UPDATE
-            )
-            UPDATE store_products sp SET reserved = sp.reserved + wanted.quantity
-              FROM locked JOIN wanted USING (product_id)
-             WHERE sp.store_id = \(storeID) AND sp.product_id = locked.product_id AND sp.active
-               AND sp.reserved + wanted.quantity <= sp.stock_on_hand
-            RETURNING sp.product_id
-            """)
+    /// simply not updated (`requireReserved` then refuses the order), and the
+    /// caller's transaction rolls back the rest. The rows are locked first in
+    /// product order: two checkouts sharing products would otherwise lock them
+    /// in their join's order and could deadlock (a second's wait, then a
+    /// retry), as a rush on popular items showed.
+    static func reserveStock(storeID: Int64, lines: [BasketLine]) -> SQL {
+        """
+        WITH wanted AS (
+            SELECT w.product_id, w.quantity FROM unnest(\(lines.map { Int($0.productID) }), \(lines.map(\.quantity))) AS w(product_id, quantity)
+        ), locked AS MATERIALIZED (
+            SELECT sp.product_id FROM store_products sp
+             WHERE sp.store_id = \(storeID) AND sp.product_id IN (SELECT product_id FROM wanted)
+             ORDER BY sp.product_id
+               FOR UPDATE
+        )
+        UPDATE store_products sp SET reserved = sp.reserved + wanted.quantity
+          FROM locked JOIN wanted USING (product_id)
+         WHERE sp.store_id = \(storeID) AND sp.product_id = locked.product_id AND sp.active
+           AND sp.reserved + wanted.quantity <= sp.stock_on_hand
+        RETURNING sp.product_id
+        """
+    }
+
+    /// The lines `reserveStock` could not reserve, by name, refuse the order.
+    static func requireReserved(_ lines: [BasketLine], reserved: PostgresRows) throws {
         let ok = Set(try reserved.map { try $0.decode(Int64.self, "product_id") })
         let missing = lines.filter { !ok.contains($0.productID) }.map(\.name)
         guard missing.isEmpty else { throw OrderError.outOfStock(products: missing) }

@@ -173,24 +173,12 @@ final class PostgresConnection: @unchecked Sendable {
 
     /// One statement; with `commit` (a COMMIT), the transaction's last, sent with it in one
     /// round trip: when this returns the transaction is committed, when it throws it is not.
-    /// With `earlier`, those statements go first in the same round trip and their rows are
-    /// dropped: statements whose answer nothing waits for, such as taking locks in order.
-    func query(_ sql: SQL, after earlier: [SQL] = [], commit: String? = nil) throws -> PostgresRows {
+    func query(_ sql: SQL, commit: String? = nil) throws -> PostgresRows {
+        if pendingBegin != nil || commit != nil {
+            return try pipeline([sql], commit: commit)[0]
+        }
         lastUsed = .now
         try refuseAfterCommit()
-        if pendingBegin != nil || commit != nil || !earlier.isEmpty {
-            // Prepared before the pipeline starts: PQprepare waits for its own answer. A full
-            // cache emptied midway took the first names with it: once more, and it has room.
-            let all = earlier + [sql]
-            let deallocated = deallocations
-            var statements = try all.map { ($0, try preparedName(for: $0)) }
-            if deallocations != deallocated { statements = try all.map { ($0, try preparedName(for: $0)) } }
-            let begin = pendingBegin
-            pendingBegin = nil
-            let rows = try runPipelined(begin: begin, statements, commit: commit)
-            committed = commit != nil
-            return rows
-        }
         if let prepared = try preparedName(for: sql) {
             return try run(sql.bindings) { values in
                 PQexecPrepared(handle, prepared, Int32(values.count), values, nil, nil, 0)
@@ -201,6 +189,24 @@ final class PostgresConnection: @unchecked Sendable {
                 PQexecParams(handle, sql.text, Int32(values.count), typePointer.baseAddress, values, nil, nil, 0)
             }
         }
+    }
+
+    /// Statements sent one after another in one round trip (a libpq pipeline), after the
+    /// transaction's pending BEGIN and before `commit` when given; answers each one's rows.
+    func pipeline(_ sql: [SQL], commit: String? = nil) throws -> [PostgresRows] {
+        precondition(!sql.isEmpty, "a pipeline of no statement")
+        lastUsed = .now
+        try refuseAfterCommit()
+        // Prepared before the pipeline starts: PQprepare waits for its own answer. A full
+        // cache emptied midway took the first names with it: once more, and it has room.
+        let deallocated = deallocations
+        var statements = try sql.map { ($0, try preparedName(for: $0)) }
+        if deallocations != deallocated { statements = try sql.map { ($0, try preparedName(for: $0)) } }
+        let begin = pendingBegin
+        pendingBegin = nil
+        let rows = try runPipelined(begin: begin, statements, commit: commit)
+        committed = commit != nil
+        return rows
     }
 
     private func preparedName(for sql: SQL) throws -> String? {
@@ -293,11 +299,11 @@ final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Statements (each with its prepared name, if any), after a BEGIN and before a COMMIT
-    /// when given, in one pipeline; answers the last statement's rows. Every result is read
+    /// when given, in one pipeline; answers each statement's rows. Every result is read
     /// up to the pipeline's end whatever happens, so the connection is left as `run` leaves
     /// it. When a statement fails, PostgreSQL skips the ones after it and the COMMIT, and the
     /// transaction is left aborted for the caller's ROLLBACK; a COMMIT that fails throws.
-    private func runPipelined(begin: String?, _ statements: [(sql: SQL, prepared: String?)], commit: String?) throws -> PostgresRows {
+    private func runPipelined(begin: String?, _ statements: [(sql: SQL, prepared: String?)], commit: String?) throws -> [PostgresRows] {
         guard PQenterPipelineMode(handle) == 1 else { throw connectionError() }
         var queued = begin.map { PQsendQueryParams(handle, $0, 0, nil, nil, nil, nil, 0) == 1 } ?? true
         for (sql, prepared) in statements where queued {
@@ -315,10 +321,10 @@ final class PostgresConnection: @unchecked Sendable {
         guard queued else { throw connectionError() }
         // Each query's result then nil, in order, then the pipeline's end.
         let queries = (begin == nil ? 0 : 1) + statements.count + (commit == nil ? 0 : 1)
-        let answering = (begin == nil ? 0 : 1) + statements.count - 1
+        let first = begin == nil ? 0 : 1
         var answers = 0
         var ends = 0
-        var rows: PostgresRows?
+        var rows: [PostgresRows] = []
         var failure: PostgresError?
         reading: while true {
             guard let result = PQgetResult(handle) else {
@@ -334,7 +340,7 @@ final class PostgresConnection: @unchecked Sendable {
             case PGRES_PIPELINE_SYNC:
                 break reading
             case PGRES_TUPLES_OK, PGRES_COMMAND_OK:
-                if answers == answering { rows = Self.copyRows(result) }
+                if answers >= first, rows.count < statements.count { rows.append(Self.copyRows(result)) }
                 answers += 1
             case PGRES_PIPELINE_ABORTED:
                 answers += 1
@@ -345,7 +351,7 @@ final class PostgresConnection: @unchecked Sendable {
         }
         guard PQexitPipelineMode(handle) == 1 else { throw failure ?? connectionError() }
         if let failure { throw failure }
-        guard let rows, answers == queries else { throw connectionError() }
+        guard rows.count == statements.count, answers == queries else { throw connectionError() }
         return rows
     }
 

@@ -298,13 +298,14 @@ public struct PostgresSession: Sendable {
         try await onConnectionThread { try $0.query(sql) }
     }
 
-    /// `earlier`, then `sql`, in one round trip (a libpq pipeline); answers `sql`'s rows.
-    /// For statements whose rows nothing waits for, such as locks taken in order before
-    /// a write: inside a transaction, the locks are then held one round trip less. If one
-    /// fails, PostgreSQL skips those after it and this throws its error.
+    /// Statements sent one after another in one round trip (a libpq pipeline), for those
+    /// that need nothing from each other's answers; answers each one's rows, in order.
+    /// Inside a transaction, locks the first ones take are held one round trip less per
+    /// statement. If one fails, PostgreSQL skips those after it and this throws its error;
+    /// outside a transaction, they are one implicit transaction.
     @discardableResult
-    public func query(_ sql: SQL, after earlier: [SQL]) async throws -> PostgresRows {
-        try await onConnectionThread { try $0.query(sql, after: earlier) }
+    public func pipeline(_ statements: [SQL]) async throws -> [PostgresRows] {
+        try await onConnectionThread { try $0.pipeline(statements) }
     }
 
     /// Trusted SQL from a file or a constant, possibly several statements; no parameters.

@@ -102,7 +102,7 @@ extension SlotService {
     ) async throws -> TakenSlot {
         let statement = record.map { CapacityStatements.take(storeID: storeID, slotID: slotID, minutes: minutes, now: now, recording: $0) }
             ?? CapacityStatements.take(storeID: storeID, slotID: slotID, minutes: minutes, now: now)
-        var rows = try await session.query(statement, after: earlier)
+        var rows = try await session.pipeline(earlier + [statement])[earlier.count]
         if rows.isEmpty, try await session.release(CapacityStatements.expiredHolds(storeID: storeID, slotID: slotID, now: now)) > 0 {
             rows = try await session.query(statement)
         }

@@ -115,28 +115,30 @@ struct ErrorAndTransactionTests {
         }
     }
 
-    @Test("query(_:after:) runs the earlier statements first, in order, in one round trip, and answers the last one's rows; a failure skips the rest and throws")
-    func queryAfterEarlierStatements() async throws {
+    @Test("pipeline runs its statements in order in one round trip and answers each one's rows; a failure skips the rest and throws")
+    func pipelinedStatements() async throws {
         try await TestDatabase.withSchema(migrate: false, maxConnections: 1) { db in
             try await db.pool.query("CREATE TABLE items (code text PRIMARY KEY, n int NOT NULL DEFAULT 0)")
             try await db.pool.withTransaction { tx in
                 // The first statement of the transaction: its BEGIN goes out in the same pipeline.
-                let rows = try await tx.query("SELECT code, n FROM items ORDER BY code", after: [
+                let answers = try await tx.pipeline([
                     "INSERT INTO items (code) VALUES (\("a")), (\("b"))",
                     "UPDATE items SET n = n + \(5) WHERE code = \("a") RETURNING code",
+                    "SELECT code, n FROM items ORDER BY code",
                 ])
-                #expect(try rows.map { "\(try $0.decode(String.self, "code"))=\(try $0.decode(Int.self, "n"))" } == ["a=5", "b=0"])
-                let more = try await tx.query("SELECT count(*)::int AS n FROM items", after: ["INSERT INTO items (code) VALUES (\("c"))"])
-                #expect(try more.single().decode(Int.self, "n") == 3)
+                #expect(answers.count == 3)
+                #expect(answers[0].isEmpty)
+                #expect(try answers[1].map { try $0.decode(String.self, "code") } == ["a"])
+                #expect(try answers[2].map { "\(try $0.decode(String.self, "code"))=\(try $0.decode(Int.self, "n"))" } == ["a=5", "b=0"])
+                let more = try await tx.pipeline(["INSERT INTO items (code) VALUES (\("c"))", "SELECT count(*)::int AS n FROM items"])
+                #expect(try more[1].single().decode(Int.self, "n") == 3)
             }
             // An earlier statement fails: the later ones are skipped, the error is that statement's,
             // and the transaction rolls back; the connection serves the next caller.
             let failed = await #expect(throws: PostgresError.self) {
                 try await db.pool.withTransaction { tx in
                     try await tx.query("INSERT INTO items (code) VALUES (\("lost"))")
-                    try await tx.query("INSERT INTO items (code) VALUES (\("never"))", after: [
-                        "INSERT INTO items (code) VALUES (\("a"))",
-                    ])
+                    try await tx.pipeline(["INSERT INTO items (code) VALUES (\("a"))", "INSERT INTO items (code) VALUES (\("never"))"])
                 }
             }
             #expect(failed?.code == .uniqueViolation)
@@ -145,7 +147,7 @@ struct ErrorAndTransactionTests {
             // Outside a transaction the pipeline is one implicit transaction: all or nothing.
             await #expect(throws: PostgresError.self) {
                 try await db.pool.withConnection { session in
-                    try await session.query("INSERT INTO items (code) VALUES (\("b"))", after: ["INSERT INTO items (code) VALUES (\("d"))"])
+                    try await session.pipeline(["INSERT INTO items (code) VALUES (\("d"))", "INSERT INTO items (code) VALUES (\("b"))"])
                 }
             }
             #expect(try await db.pool.query("SELECT count(*)::int AS n FROM items").single().decode(Int.self, "n") == 3)
