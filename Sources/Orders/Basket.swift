@@ -130,23 +130,30 @@ extension OrderService {
     /// `lock` takes the basket row for the caller's transaction in the same read.
     func loadBasket(storeID: Int64, token: String, lock: Bool = false, now: Date = WallClock.now(), in session: PostgresSession) async throws -> Basket? {
         let lockClause: SQL = lock ? "FOR UPDATE OF b" : ""
-        let header = try await session.query("""
+        // The lines come in the same round trip (a pipeline), found by the basket's token
+        // rather than by the id the first statement answers; after its lock, when it locks.
+        let answers = try await session.pipeline([
+            """
             SELECT b.basket_id, b.hold_id, b.order_id, s.slot_fee_cents
             FROM baskets b JOIN stores s ON s.store_id = b.store_id
             WHERE b.store_id = \(storeID) AND b.token_hash = sha256(convert_to(\(token), 'UTF8')) AND b.expires_at > \(now)
             \(lockClause)
-            """)
-        guard let row = header.first else { return nil }
-        let basketID = try row.decode(UUID.self, "basket_id")
-        let lines = try await session.query("""
+            """,
+            """
             SELECT bl.product_id, bl.quantity, p.name, p.brand, p.size_text, p.temperature_zone, p.picking_seconds,
                    sp.price_cents, sp.active, sp.stock_on_hand - sp.reserved AS available
             FROM basket_lines bl
             JOIN store_products sp ON sp.store_id = bl.store_id AND sp.product_id = bl.product_id
             JOIN products p ON p.product_id = bl.product_id
-            WHERE bl.store_id = \(storeID) AND bl.basket_id = \(basketID)
+            WHERE bl.store_id = \(storeID)
+              AND bl.basket_id = (SELECT basket_id FROM baskets
+                                   WHERE store_id = \(storeID) AND token_hash = sha256(convert_to(\(token), 'UTF8')) AND expires_at > \(now))
             ORDER BY bl.added_at, bl.product_id
-            """).map { line in
+            """,
+        ])
+        guard let row = answers[0].first else { return nil }
+        let basketID = try row.decode(UUID.self, "basket_id")
+        let lines = try answers[1].map { line in
             let quantity = try line.decode(Int.self, "quantity")
             let price = try line.decode(Int.self, "price_cents")
             return BasketLine(

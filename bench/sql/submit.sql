@@ -1,6 +1,7 @@
 -- Path "submit": POST /api/stores/{store}/basket/checkout runs OrderService.placeOrder,
 -- one transaction (placeOrderOnce): try the advisory lock of the idempotency key and
--- claim the key under it (one statement), read and lock the basket with its store's fee, read its lines,
+-- claim the key under it (one statement), read and lock the basket with its store's fee, read its lines
+-- (by the basket's token: the server sends both reads in one pipeline),
 -- reserve the stock of every line in one conditional UPDATE, turn the basket's live
 -- hold into the order's booking (SlotService.book: the DELETE of the hold inside the
 -- INSERT of the booking), then in one statement INSERT the order, INSERT its lines,
@@ -54,7 +55,9 @@ SELECT bl.product_id, bl.quantity, p.name, p.brand, p.size_text, p.temperature_z
 FROM basket_lines bl
 JOIN store_products sp ON sp.store_id = bl.store_id AND sp.product_id = bl.product_id
 JOIN products p ON p.product_id = bl.product_id
-WHERE bl.store_id = :store_id AND bl.basket_id = :basket_id
+WHERE bl.store_id = :store_id
+  AND bl.basket_id = (SELECT basket_id FROM baskets
+                       WHERE store_id = :store_id AND token_hash = sha256(convert_to(:token, 'UTF8')) AND expires_at > :now)
 ORDER BY bl.added_at, bl.product_id;
 WITH wanted AS (
     SELECT w.product_id, w.quantity FROM unnest(:product_ids::bigint[], :quantities::bigint[]) AS w(product_id, quantity)
