@@ -195,6 +195,8 @@ final class PostgresConnection: @unchecked Sendable {
     /// transaction's pending BEGIN and before `commit` when given; answers each one's rows.
     func pipeline(_ sql: [SQL], commit: String? = nil) throws -> [PostgresRows] {
         precondition(!sql.isEmpty, "a pipeline of no statement")
+        // One statement with nothing to send beside it needs no pipeline mode nor its Sync.
+        if sql.count == 1, pendingBegin == nil, commit == nil { return [try query(sql[0])] }
         lastUsed = .now
         try refuseAfterCommit()
         // Prepared before the pipeline starts: PQprepare waits for its own answer. A full
