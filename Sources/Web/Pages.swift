@@ -8,6 +8,7 @@ import Synchronization
 /// module, rendered with HTML escaping on by default.
 public struct Pages: Sendable {
     let library: MustacheLibrary
+    let memo = RenderMemo(capacity: 1024)
 
     static func load() async throws -> Pages {
         guard let root = resource("templates") else {
@@ -34,14 +35,68 @@ public struct Pages: Sendable {
         guard let html = library.render(ViewTree.make(context) as Any, withTemplate: template) else {
             return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "missing template \(template)")))
         }
+        return page(ByteBuffer(string: html), status: status, headers: headers)
+    }
+
+    /// A page whose view comes back request after request (a poster's product, a shelf):
+    /// rendered once per distinct view and answered from memory after that. The text is
+    /// a function of the template and the view alone, so an equal view gets the same
+    /// page; a change of price, stock or basket count is a different view. Not for views
+    /// holding a per-request secret (a CSRF token): each would be rendered and kept once.
+    func render(_ template: String, memoized view: some Sendable & Hashable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        let key = RenderMemo.Key(template: template, view: view)
+        if let body = memo[key] { return page(body, status: status, headers: headers) }
+        guard let html = library.render(ViewTree.make(view) as Any, withTemplate: template) else {
+            return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "missing template \(template)")))
+        }
+        let body = ByteBuffer(string: html)
+        memo[key] = body
+        return page(body, status: status, headers: headers)
+    }
+
+    private func page(_ body: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
         var headers = headers
         headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
     /// Root of the static files (CSS, JS) served under /static.
     static var staticDirectory: String {
         resource("static")?.path ?? "static"
+    }
+}
+
+/// Rendered pages by template and view, at most `capacity` of them: full, it starts
+/// again empty (pages of a few kilobytes each, so a few megabytes at most). Rendering
+/// the scan page was a third of its server CPU, for the same text scan after scan.
+final class RenderMemo: Sendable {
+    struct Key: Hashable, @unchecked Sendable {
+        let template: String
+        let view: AnyHashable
+
+        init(template: String, view: some Sendable & Hashable) {
+            self.template = template
+            self.view = AnyHashable(view)
+        }
+    }
+
+    let capacity: Int
+    private let pages = Mutex<[Key: ByteBuffer]>([:])
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    var count: Int { pages.withLock { $0.count } }
+
+    subscript(key: Key) -> ByteBuffer? {
+        get { pages.withLock { $0[key] } }
+        set {
+            pages.withLock { pages in
+                if pages.count >= capacity, pages[key] == nil { pages.removeAll(keepingCapacity: true) }
+                pages[key] = newValue
+            }
+        }
     }
 }
 

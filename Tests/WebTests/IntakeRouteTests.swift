@@ -72,6 +72,31 @@ struct IntakeRouteTests {
         }
     }
 
+    @Test("the scan page records every scan and shows the product as it is now, though equal pages are rendered once")
+    func scanPageIsCurrent() async throws {
+        try await TestDatabase.withSchema { db in
+            let fixture = try await CatalogFixture.make(db.pool)
+            try await Self.app(db).test(.router) { client in
+                func page() async throws -> String {
+                    try await client.execute(uri: "/s/\(fixture.codes[0])", method: .get) { response in
+                        #expect(response.status == .ok)
+                        #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                        return String(buffer: response.body)
+                    }
+                }
+                let first = try await page()
+                #expect(first.contains("Lait demi-écrémé") && first.contains("1,09") && first.contains("Disponible dans ce magasin"))
+                #expect(try await page() == first)
+                try await db.pool.query("UPDATE store_products SET stock_on_hand = reserved + 2, price_cents = 119 WHERE product_id = \(fixture.productIDs[0])")
+                let changed = try await page()
+                #expect(changed.contains("Plus que 2 en stock") && changed.contains("1,19") && !changed.contains("1,09"))
+                try await db.pool.query("UPDATE store_products SET stock_on_hand = reserved WHERE product_id = \(fixture.productIDs[0])")
+                #expect(try await page().contains("Épuisé dans ce magasin"))
+            }
+            #expect(try await db.pool.query("SELECT count(*) AS n FROM scans WHERE product_id = \(fixture.productIDs[0])").single().decode(Int.self, "n") == 4)
+        }
+    }
+
     @Test("bad input gets a 4xx problem+json and changes nothing")
     func badInput() async throws {
         try await TestDatabase.withSchema { db in

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Mustache
 import Shelf
 import Testing
@@ -122,5 +123,36 @@ struct ViewTreeTests {
             #expect(listed == reflected)
             #expect(listed.contains("Lait &lt;demi&gt;"))
         }
+    }
+
+    @Test("a memoized page is the page rendered afresh, rendered once per distinct view, and the memo stays within its capacity")
+    func memoizedPages() async throws {
+        let pages = try await Pages.load()
+        let product = IntakePages.ProductView(try Self.product(nutrition: ["sel_g": 0.1], optionals: true), code: "P-42")
+        func landing(basketCount: Int) -> IntakePages.LandingView {
+            let header = IntakePages.StoreHeader(slug: "rivoli", name: "Rivoli", address: "1 rue", fee: "2,00 €", basketCount: basketCount)
+            return IntakePages.LandingView(store: header, product: product, shelfSlug: "frais", shelfTitle: "Frais", freshnessDays: 3)
+        }
+        func memoized(_ view: IntakePages.LandingView) -> String? {
+            pages.memo[RenderMemo.Key(template: "landing", view: view)].map { String(buffer: $0) }
+        }
+        let fresh = try #require(pages.library.render(ViewTree.make(landing(basketCount: 1)) as Any, withTemplate: "landing"))
+        #expect(memoized(landing(basketCount: 1)) == nil)
+        _ = pages.render("landing", memoized: landing(basketCount: 1))
+        #expect(memoized(landing(basketCount: 1)) == fresh)
+        _ = pages.render("landing", memoized: landing(basketCount: 1))
+        #expect(pages.memo.count == 1)
+        _ = pages.render("landing", memoized: landing(basketCount: 2))
+        #expect(pages.memo.count == 2)
+        let other = try #require(memoized(landing(basketCount: 2)))
+        #expect(other != fresh && other.contains(#"<span id="basket-count">2</span>"#))
+
+        let small = RenderMemo(capacity: 2)
+        for count in 0..<5 {
+            small[RenderMemo.Key(template: "landing", view: landing(basketCount: count))] = ByteBuffer(string: "\(count)")
+            #expect(small.count <= 2)
+        }
+        #expect(small[RenderMemo.Key(template: "landing", view: landing(basketCount: 4))].map { String(buffer: $0) } == "4")
+        #expect(small[RenderMemo.Key(template: "shelf", view: landing(basketCount: 4))] == nil)
     }
 }

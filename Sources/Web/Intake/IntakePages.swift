@@ -36,7 +36,7 @@ struct IntakePages: Sendable {
     }
 
     /// The store name, fee and basket count every customer page shows at the top.
-    struct StoreHeader: Sendable, ViewFields {
+    struct StoreHeader: Sendable, Hashable, ViewFields {
         var slug: String
         var name: String
         var address: String
@@ -56,7 +56,7 @@ struct IntakePages: Sendable {
         StoreHeader(slug: store.slug, name: store.name, address: store.address, fee: Present.euros(store.slotFeeCents), basketCount: basket?.itemCount ?? 0)
     }
 
-    struct ProductView: Sendable, ViewFields {
+    struct ProductView: Sendable, Hashable, ViewFields {
         var id: Int64
         var code: String
         var name: String
@@ -107,7 +107,7 @@ struct IntakePages: Sendable {
         }
     }
 
-    struct NutritionRow: Sendable, ViewFields {
+    struct NutritionRow: Sendable, Hashable, ViewFields {
         var label: String
         var value: String
 
@@ -126,7 +126,7 @@ struct IntakePages: Sendable {
         }
     }
 
-    struct LandingView: Sendable, ViewFields {
+    struct LandingView: Sendable, Hashable, ViewFields {
         var store: StoreHeader
         var product: ProductView
         var shelfSlug: String
@@ -150,10 +150,10 @@ struct IntakePages: Sendable {
             store: try await header(landing.store, request: request), product: ProductView(landing.product, code: code),
             shelfSlug: landing.shelfSlug, shelfTitle: landing.shelfTitle, freshnessDays: landing.store.freshnessDays
         )
-        return pages.render("landing", view)
+        return pages.render("landing", memoized: view)
     }
 
-    struct ShelfView: Sendable { var store: StoreHeader; var slug: String; var title: String; var location: String; var returnTo: String; var items: [ProductView] }
+    struct ShelfView: Sendable, Hashable { var store: StoreHeader; var slug: String; var title: String; var location: String; var returnTo: String; var items: [ProductView] }
 
     @Sendable func shelf(_ request: Request, context: AppRequestContext) async throws -> Response {
         let store = try await dependencies.store(context)
@@ -163,7 +163,7 @@ struct IntakePages: Sendable {
             returnTo: "/stores/\(store.slug)/shelves/\(shelf.slug)",
             items: shelf.items.map { ProductView($0.product, code: $0.code) }
         )
-        return pages.render("shelf", view)
+        return pages.render("shelf", memoized: view)
     }
 
     @Sendable func poster(_ request: Request, context: AppRequestContext) async throws -> Response {
