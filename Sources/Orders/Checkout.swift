@@ -160,7 +160,7 @@ extension OrderService {
             if let inactive = basket.lines.first(where: { !$0.active }) { throw OrderError.productUnavailable(name: inactive.name) }
 
             // The stock's locks are taken in the round trip that books the hold: held one round trip less.
-            let orderID = UUID()
+            let orderID = RandomText.uuid()
             let (booking, reserved) = try await slots.book(
                 storeID: storeID, holdID: holdID, orderID: orderID, in: tx, now: now,
                 after: [Self.reserveStock(storeID: storeID, lines: basket.lines)]

@@ -32,7 +32,7 @@ extension SlotService {
         let releasePrevious = CapacityStatements.release(
             "DELETE FROM slot_holds WHERE store_id = \(storeID) AND basket_id = \(basketID) RETURNING store_id, slot_id, orders, minutes"
         )
-        let holdID = UUID()
+        let holdID = RandomText.uuid()
         let expiresAt = now.addingTimeInterval(Self.holdLifetime)
         // The lock, the release and the take go out in one round trip, one after the other,
         // and the hold is written by the statement that takes the capacity: the slots stay

@@ -94,6 +94,10 @@ struct Version: ParsableCommand {
 }
 
 func makeLogger(_ config: AppConfig) -> Logger {
+    // The log's timestamps come from glibc's localtime(), which stats /etc/localtime on
+    // every call while TZ is unset (a system call per request line); set, the zone is
+    // read once. The same zone either way, for this process and its children.
+    setenv("TZ", ":/etc/localtime", 0)
     var logger = Logger(label: "creneau")
     logger.logLevel = config.logLevel
     return logger

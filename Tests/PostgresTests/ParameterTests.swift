@@ -144,6 +144,11 @@ struct ParameterTests {
             let filter: SQL = "WHERE n > \(1)"
             let rows = try await db.pool.query("SELECT n, label FROM (VALUES \(values)) AS v(n, label) \(filter) ORDER BY n")
             #expect(try rows.map { try $0.decode(String.self, "label") } == ["n2", "n3"])
+            // Renumbered past $9, beside text with a `$` of its own and accented text.
+            let many = SQL.join((1...12).map { "(\($0), 'é$' || \("n\($0)"), '$x')" }, separator: ", ")
+            let tail: SQL = "WHERE n > \(10) AND label <> \("é$n11") AND dollar = '$x'"
+            let more = try await db.pool.query("SELECT n, label FROM (VALUES \(many)) AS v(n, label, dollar) \(tail) ORDER BY n")
+            #expect(try more.map { try $0.decode(String.self, "label") } == ["é$n12"])
         }
     }
 }
