@@ -125,10 +125,20 @@ public final class PostgresPool: Service, Sendable {
     }
 
     /// One statement on any free connection.
+    ///
+    /// `waitForFlush: false` commits it without waiting for its WAL to reach the disk
+    /// (`synchronous_commit` off for its own transaction, sent in the same round trip):
+    /// for records worth less than that wait, such as a poster scan. A crash of PostgreSQL
+    /// may lose the last of them (about three `wal_writer_delay`s' worth), never leaves the
+    /// database inconsistent, and changes nothing for any other transaction.
     @discardableResult
-    public func query(_ sql: SQL) async throws -> PostgresRows {
-        try await withConnection { try await $0.query(sql) }
+    public func query(_ sql: SQL, waitForFlush: Bool = true) async throws -> PostgresRows {
+        if waitForFlush { return try await withConnection { try await $0.query(sql) } }
+        return try await withConnection { try await $0.pipeline([Self.commitWithoutFlushWait, sql])[1] }
     }
+
+    /// Local to the transaction: the connection goes back to the pool as it was.
+    static let commitWithoutFlushWait: SQL = "SELECT set_config('synchronous_commit', 'off', true)"
 
     /// Runs `body` in a transaction that commits when it returns and rolls
     /// back when it throws. Serialization failures and deadlocks run the whole

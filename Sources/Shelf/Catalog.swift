@@ -128,7 +128,9 @@ extension ShelfService {
     }
 
     /// Resolves a poster code and records the anonymous scan, in one round
-    /// trip: this is the page a phone opens from the subway.
+    /// trip: this is the page a phone opens from the subway. The scan is a count for
+    /// the conversion report, acknowledged to no one: its commit does not wait for the
+    /// disk (a PostgreSQL crash may lose the last second of scans, nothing else).
     public func landing(code: String, now: Date = WallClock.now()) async throws -> ScanLanding {
         guard Self.isWellFormedScanCode(code) else { throw CatalogError.unknownScanCode }
         let rows = try await pool.query("""
@@ -152,7 +154,7 @@ extension ShelfService {
             JOIN store_products sp ON sp.store_id = item.store_id AND sp.product_id = item.product_id
             JOIN products p ON p.product_id = item.product_id
             JOIN stores st ON st.store_id = item.store_id
-            """)
+            """, waitForFlush: false)
         guard let row = rows.first else { throw CatalogError.unknownScanCode }
         return ScanLanding(
             store: try Store(row: row, prefix: "store_"),

@@ -47,6 +47,30 @@ struct PoolTests {
         }
     }
 
+    @Test("a statement that does not wait for the flush has synchronous_commit off in its own transaction alone, and is committed")
+    func withoutFlushWait() async throws {
+        try await TestDatabase.withSchema(migrate: false, maxConnections: 1) { db in
+            try await db.pool.query("CREATE TABLE counted (n bigint)")
+            let rows = try await db.pool.query("""
+                WITH added AS (INSERT INTO counted VALUES (\(7)) RETURNING n)
+                SELECT current_setting('synchronous_commit') AS mode, (SELECT n FROM added) AS n, pg_backend_pid() AS pid
+                """, waitForFlush: false)
+            #expect(try rows.single().decode(String.self, "mode") == "off")
+            #expect(try rows.single().decode(Int.self, "n") == 7)
+            // The same connection (the pool has one), back to the server's setting; the row is there.
+            let after = try await db.pool.query("SELECT current_setting('synchronous_commit') AS mode, pg_backend_pid() AS pid, (SELECT count(*) FROM counted) AS rows")
+            #expect(try after.single().decode(Int32.self, "pid") == rows.single().decode(Int32.self, "pid"))
+            #expect(try after.single().decode(String.self, "mode") == "on")
+            #expect(try after.single().decode(Int.self, "rows") == 1)
+            // A failing statement commits nothing and still leaves the setting as it was.
+            await #expect(throws: PostgresError.self) {
+                try await db.pool.query("INSERT INTO counted SELECT 1 / (n - \(7)) FROM counted", waitForFlush: false)
+            }
+            #expect(try await db.pool.query("SELECT count(*) AS rows, current_setting('synchronous_commit') AS mode FROM counted").single().decode(String.self, "mode") == "on")
+            #expect(try await db.pool.query("SELECT count(*) AS rows FROM counted").single().decode(Int.self, "rows") == 1)
+        }
+    }
+
     @Test("a caller that waits past the acquire timeout gets a typed busy error")
     func busyTimeout() async throws {
         try await TestDatabase.withSchema(migrate: false, maxConnections: 1, acquireTimeout: .milliseconds(200)) { db in

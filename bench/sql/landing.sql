@@ -1,8 +1,13 @@
 -- Path "landing": GET /s/{code} runs ShelfService.landing, one statement that
--- resolves the poster code and records the scan (an INSERT into scans).
+-- resolves the poster code and records the scan (an INSERT into scans), sent in one
+-- pipeline after the set_config that lets its commit skip the wait for the disk
+-- (PostgresPool.query(_:waitForFlush: false)): one round trip, one transaction.
 -- :code is drawn by bench/bench.py among the seeded shelves' codes; :now is the
 -- run's start (the server binds its clock's time).
 -- source: Sources/Shelf/Catalog.swift
+-- source: Sources/Postgres/PostgresPool.swift
+\startpipeline
+SELECT set_config('synchronous_commit', 'off', true);
 WITH item AS (
     SELECT si.store_id, si.shelf_id, si.product_id, s.slug AS shelf_slug, s.title AS shelf_title
     FROM shelf_items si
@@ -25,3 +30,4 @@ FROM item
 JOIN store_products sp ON sp.store_id = item.store_id AND sp.product_id = item.product_id
 JOIN products p ON p.product_id = item.product_id
 JOIN stores st ON st.store_id = item.store_id;
+\endpipeline
