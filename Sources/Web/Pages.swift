@@ -32,10 +32,7 @@ public struct Pages: Sendable {
 
     /// A full page from `template`, which extends `layout`.
     func render(_ template: String, _ context: some Sendable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        guard let html = library.render(ViewTree.make(context) as Any, withTemplate: template) else {
-            return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "missing template \(template)")))
-        }
-        return page(ByteBuffer(string: html), status: status, headers: headers)
+        page(template, body(template, context), status: status, headers: headers)
     }
 
     /// A page whose view comes back request after request (a poster's product, a shelf):
@@ -45,16 +42,20 @@ public struct Pages: Sendable {
     /// holding a per-request secret (a CSRF token): each would be rendered and kept once.
     func render(_ template: String, memoized view: some Sendable & Hashable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         let key = RenderMemo.Key(template: template, view: view)
-        if let body = memo[key] { return page(body, status: status, headers: headers) }
-        guard let html = library.render(ViewTree.make(view) as Any, withTemplate: template) else {
-            return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "missing template \(template)")))
-        }
-        let body = ByteBuffer(string: html)
-        memo[key] = body
-        return page(body, status: status, headers: headers)
+        if let kept = memo[key] { return page(template, kept, status: status, headers: headers) }
+        let rendered = body(template, view)
+        if let rendered { memo[key] = rendered }
+        return page(template, rendered, status: status, headers: headers)
     }
 
-    private func page(_ body: ByteBuffer, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
+    private func body(_ template: String, _ view: some Sendable) -> ByteBuffer? {
+        library.render(ViewTree.make(view) as Any, withTemplate: template).map { ByteBuffer(string: $0) }
+    }
+
+    private func page(_ template: String, _ body: ByteBuffer?, status: HTTPResponse.Status, headers: HTTPFields) -> Response {
+        guard let body else {
+            return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "missing template \(template)")))
+        }
         var headers = headers
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: body))

@@ -147,6 +147,16 @@ struct ViewTreeTests {
         let other = try #require(memoized(landing(basketCount: 2)))
         #expect(other != fresh && other.contains(#"<span id="basket-count">2</span>"#))
 
+        // Stock the page does not show (plenty left) makes no other view, nor another page.
+        var plenty = try Self.product(nutrition: nil, optionals: false)
+        plenty.available = 40
+        var more = plenty
+        more.available = 41
+        var few = plenty
+        few.available = 3
+        #expect(IntakePages.ProductView(plenty) == IntakePages.ProductView(more))
+        #expect(IntakePages.ProductView(few) != IntakePages.ProductView(more) && IntakePages.ProductView(few).fewLeft == 3)
+
         let small = RenderMemo(capacity: 2)
         for count in 0..<5 {
             small[RenderMemo.Key(template: "landing", view: landing(basketCount: count))] = ByteBuffer(string: "\(count)")
