@@ -92,6 +92,12 @@ struct IntakeRouteTests {
                 #expect(changed.contains("Plus que 2 en stock") && changed.contains("1,19") && !changed.contains("1,09"))
                 try await db.pool.query("UPDATE store_products SET stock_on_hand = reserved WHERE product_id = \(fixture.productIDs[0])")
                 #expect(try await page().contains("Épuisé dans ce magasin"))
+                // The shelf's cards say the same: few left by number, plenty as "En stock".
+                try await client.execute(uri: "/stores/\(fixture.slug)/shelves/\(fixture.shelfSlug)", method: .get) { response in
+                    let shelf = String(buffer: response.body)
+                    #expect(response.status == .ok)
+                    #expect(shelf.contains("Plus que 1 en stock") && shelf.contains("En stock</span>"))
+                }
             }
             #expect(try await db.pool.query("SELECT count(*) AS n FROM scans WHERE product_id = \(fixture.productIDs[0])").single().decode(Int.self, "n") == 4)
         }

@@ -64,11 +64,10 @@ struct IntakePages: Sendable {
         var sizeText: String
         var price: String
         var unitPrice: String?
-        /// How many are left when few are (the page then says so), 0 otherwise: the view, and
+        /// How many are left when few are (the page then says so), nil otherwise: the view, and
         /// so its memoized page, changes only when what the page shows does.
-        var fewLeft: Int
+        var fewLeft: Int?
         var inStock: Bool
-        var lowStock: Bool
         var zone: String
         var fresh: Bool
         var ingredients: String?
@@ -87,8 +86,7 @@ struct IntakePages: Sendable {
             price = Present.euros(product.priceCents)
             unitPrice = product.unitPriceText
             inStock = product.active && product.available > 0
-            lowStock = inStock && product.available <= 3
-            fewLeft = lowStock ? product.available : 0
+            fewLeft = inStock && product.available <= 3 ? product.available : nil
             zone = ["ambient": "Épicerie", "chilled": "Frais", "frozen": "Surgelé"][product.temperatureZone] ?? product.temperatureZone
             fresh = product.fresh
             ingredients = product.ingredients
@@ -102,7 +100,7 @@ struct IntakePages: Sendable {
         var viewFields: [String: Any] {
             [
                 "id": id, "code": code, "name": name, "brand": brand, "sizeText": sizeText, "price": price,
-                "unitPrice": unitPrice as Any, "fewLeft": fewLeft, "inStock": inStock, "lowStock": lowStock,
+                "unitPrice": unitPrice as Any, "fewLeft": fewLeft as Any, "inStock": inStock,
                 "zone": zone, "fresh": fresh, "ingredients": ingredients as Any, "allergens": allergens as Any,
                 "nutrition": nutrition, "hasNutrition": hasNutrition, "origin": origin as Any, "imageURL": imageURL as Any,
             ]
