@@ -203,6 +203,7 @@ let package = Package(
                 "Web", "Orders", "Slots", "Shelf", "Notices", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -164,7 +164,7 @@ public func startEmbeddedDatabase(in dataDirectory: URL, logger: Logger) async t
 public func buildRouter(_ dependencies: AppDependencies) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(AccessLogMiddleware(level: .info))
-    router.middlewares.add(MetricsMiddleware())
+    router.middlewares.add(RequestMetricsMiddleware())
     // Outside ProblemMiddleware, so error answers (404, 403, 5xx pages) carry the headers too.
     router.middlewares.add(SecurityHeadersMiddleware(
         strictTransport: dependencies.config.publicBaseURL.lowercased().hasPrefix("https://")
