@@ -10,14 +10,19 @@ import Glibc
 /// alone). Calls from anywhere else hop here first.
 final class ConnectionThread: TaskExecutor, @unchecked Sendable {
     private var mutex = pthread_mutex_t()
-    private var condition = pthread_cond_t()
+    /// Posted only when the thread sleeps on it, so a busy thread is handed a job
+    /// without a system call. A semaphore, not a condition variable: glibc takes
+    /// the mutex back from a condition wait as contended, so every wake-up cost
+    /// one more futex call to unlock it.
+    private var wakeUp = sem_t()
     private var jobs: [UnownedJob] = []
     private var stopping = false
+    private var sleeping = false
     private var thread = pthread_t()
 
     init() {
         pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&condition, nil)
+        sem_init(&wakeUp, 0, 0)
         let retained = Unmanaged.passRetained(self).toOpaque()
         let created = pthread_create(&thread, nil, { argument in
             let owner = Unmanaged<ConnectionThread>.fromOpaque(argument!).takeRetainedValue()
@@ -29,7 +34,7 @@ final class ConnectionThread: TaskExecutor, @unchecked Sendable {
     }
 
     deinit {
-        pthread_cond_destroy(&condition)
+        sem_destroy(&wakeUp)
         pthread_mutex_destroy(&mutex)
     }
 
@@ -57,23 +62,33 @@ final class ConnectionThread: TaskExecutor, @unchecked Sendable {
             return
         }
         jobs.append(unowned)
-        pthread_cond_signal(&condition)
+        let wake = sleeping
+        sleeping = false
         pthread_mutex_unlock(&mutex)
+        if wake { sem_post(&wakeUp) }
     }
 
     /// The thread ends once its queue is empty; the connection that owned it is gone.
     func stop() {
         pthread_mutex_lock(&mutex)
         stopping = true
-        pthread_cond_signal(&condition)
+        let wake = sleeping
+        sleeping = false
         pthread_mutex_unlock(&mutex)
+        if wake { sem_post(&wakeUp) }
     }
 
     private func loop() {
         var batch: [UnownedJob] = []
         while true {
             pthread_mutex_lock(&mutex)
-            while jobs.isEmpty && !stopping { pthread_cond_wait(&condition, &mutex) }
+            if jobs.isEmpty && !stopping {
+                sleeping = true
+                pthread_mutex_unlock(&mutex)
+                // A post made between the unlock and here is kept by the semaphore.
+                while sem_wait(&wakeUp) != 0 && errno == EINTR {}
+                continue
+            }
             if jobs.isEmpty {
                 pthread_mutex_unlock(&mutex)
                 return
