@@ -98,6 +98,7 @@ func makeLogger(_ config: AppConfig) -> Logger {
     // every call while TZ is unset (a system call per request line); set, the zone is
     // read once. The same zone either way, for this process and its children.
     setenv("TZ", ":/etc/localtime", 0)
+    LogLines.installed
     var logger = Logger(label: "creneau")
     logger.logLevel = config.logLevel
     return logger

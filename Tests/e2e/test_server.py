@@ -1,8 +1,10 @@
 """The README's promises about the server, checked on the real binary."""
 import json
 import os
+import re
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from creneau_server import BIN, ROOT, Server, StaffSession, cluster_running, http_get, psql
 
@@ -33,6 +35,25 @@ def test_sigterm_shuts_down_cleanly_and_stops_the_embedded_database(server, data
     assert server.terminate() == 0
     assert not cluster_running(data_dir)
     assert "embedded PostgreSQL stopped" in server.log_text()
+
+
+def test_concurrent_requests_log_whole_lines(server):
+    """The log is written a line per system call and without a lock: lines from
+    threads answering at the same moment must not interleave."""
+    before = len(server.log_text().splitlines())
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda _: http_get(server.url + "/healthz")[0], range(400)))
+    assert statuses == [200] * 400
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        lines = server.log_text().splitlines()[before:]
+        requests = [line for line in lines if "route=/healthz status=200 [Web] request" in line]
+        if len(requests) >= 400:
+            break
+        time.sleep(0.1)
+    assert len(requests) == 400
+    shape = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} info creneau: .*method=GET ms=[\d.]+ route=/healthz status=200 \[Web\] request$")
+    assert [line for line in requests if not shape.match(line)] == []
 
 
 def test_metrics_and_problem_json(server):
