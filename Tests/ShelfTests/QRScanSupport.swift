@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(FoundationXML)
 import FoundationXML
@@ -66,13 +67,13 @@ enum ScanTools {
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        process.waitUntilExit()
+        let status = process.waitForExit()
         let stdout = try String(contentsOf: outURL, encoding: .utf8)
         let stderr = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        if !allowFailure, process.terminationStatus != 0 {
-            throw ToolError(description: "\(tool.lastPathComponent) failed (\(process.terminationStatus)): \(stderr)")
+        if !allowFailure, status != 0 {
+            throw ToolError(description: "\(tool.lastPathComponent) failed (\(status)): \(stderr)")
         }
-        return (process.terminationStatus, stdout, stderr)
+        return (status, stdout, stderr)
     }
 }
 

@@ -111,7 +111,7 @@ public final class SMTPSink: @unchecked Sendable {
         // SIGKILL, not terminate(): a child started from a test's worker thread inherits its
         // blocked signals, SIGTERM among them, and would never exit.
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        _ = process.waitForExit()
         self.process = nil
     }
 

@@ -1,0 +1,29 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Process {
+    /// Waits for the child to end and returns its exit status (128 + the signal
+    /// when a signal ended it). Not `waitUntilExit()`: Foundation learns of a
+    /// child's end from SIGCHLD, which a thread that does not block the signal
+    /// can take instead (a connection thread, a test's worker); the child then
+    /// stays a zombie and `waitUntilExit` spins for ever. Seen once in a full
+    /// `swift test`: the SMTP sink's python, killed, never reaped. `waitpid`
+    /// cannot miss it.
+    public func waitForExit() -> Int32 {
+        let pid = processIdentifier
+        var status: Int32 = 0
+        while true {
+            let reaped = waitpid(pid, &status, 0)
+            if reaped == pid {
+                let signal = status & 0x7f
+                return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+            }
+            if reaped < 0 && errno == EINTR { continue }
+            // ECHILD: Foundation reaped it first, and is about to say so.
+            while isRunning { usleep(1_000) }
+            return terminationStatus
+        }
+    }
+}
