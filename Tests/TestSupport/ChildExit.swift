@@ -5,12 +5,10 @@ import Glibc
 
 extension Process {
     /// Waits for the child to end and returns its exit status (128 + the signal
-    /// when a signal ended it). Not `waitUntilExit()`: Foundation learns of a
-    /// child's end from SIGCHLD, which a thread that does not block the signal
-    /// can take instead (a connection thread, a test's worker); the child then
-    /// stays a zombie and `waitUntilExit` spins for ever. Seen once in a full
-    /// `swift test`: the SMTP sink's python, killed, never reaped. `waitpid`
-    /// cannot miss it.
+    /// when a signal ended it). Not `waitUntilExit()`: once in a full `swift
+    /// test` it spun for ever (a core at 100% for 20 minutes) on the SMTP sink's
+    /// python, killed and left a zombie that Foundation never reaped. Foundation
+    /// watches its children from a thread of its own; `waitpid` here cannot miss.
     public func waitForExit() -> Int32 {
         let pid = processIdentifier
         var status: Int32 = 0
