@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Postgres
+import Shelf
 import Slots
 
 /// Only what pickup needs: a name, and a phone or an e-mail for the ready notice;
@@ -215,28 +216,17 @@ extension OrderService {
         return Submission(status: try stored.decode(Int.self, "response_status"), body: body, order: order, replayed: true)
     }
 
-    /// One conditional UPDATE for every line: a line whose stock ran out is
-    /// simply not updated (`requireReserved` then refuses the order), and the
-    /// caller's transaction rolls back the rest. The rows are locked first in
-    /// product order: two checkouts sharing products would otherwise lock them
-    /// in their join's order and could deadlock (a second's wait, then a
-    /// retry), as a rush on popular items showed.
+    /// One conditional UPDATE for every line (`StockMoves`, rows locked in product
+    /// order): a line whose stock ran out is simply not updated (`requireReserved`
+    /// then refuses the order), and the caller's transaction rolls back the rest.
     static func reserveStock(storeID: Int64, lines: [BasketLine]) -> SQL {
-        """
-        WITH wanted AS (
-            SELECT w.product_id, w.quantity FROM unnest(\(lines.map { Int($0.productID) }), \(lines.map(\.quantity))) AS w(product_id, quantity)
-        ), locked AS MATERIALIZED (
-            SELECT sp.product_id FROM store_products sp
-             WHERE sp.store_id = \(storeID) AND sp.product_id IN (SELECT product_id FROM wanted)
-             ORDER BY sp.product_id
-               FOR UPDATE
+        StockMoves.update(
+            storeID: storeID,
+            source: "unnest(\(lines.map { Int($0.productID) }), \(lines.map(\.quantity))) AS w(product_id, quantity)",
+            set: "reserved = sp.reserved + m.quantity",
+            onlyIf: "AND sp.active AND sp.reserved + m.quantity <= sp.stock_on_hand",
+            returning: "RETURNING sp.product_id"
         )
-        UPDATE store_products sp SET reserved = sp.reserved + wanted.quantity
-          FROM locked JOIN wanted USING (product_id)
-         WHERE sp.store_id = \(storeID) AND sp.product_id = locked.product_id AND sp.active
-           AND sp.reserved + wanted.quantity <= sp.stock_on_hand
-        RETURNING sp.product_id
-        """
     }
 
     /// The lines `reserveStock` could not reserve, by name, refuse the order.

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Notices
 import Postgres
+import Shelf
 import Slots
 
 public struct OrderEvent: Sendable, Codable, Equatable {
@@ -71,23 +72,15 @@ extension OrderService {
         guard Tokens.isWellFormedSecret(link) else { throw OrderError.unknownOrder }
         return try await pool.withTransaction { tx in
             let order = try await changeableOrder(link: link, now: now, in: tx)
-            // Stock rows locked in product order, as checkout locks them (in the join's
-            // order, a cancel and a checkout sharing two products could deadlock).
-            try await tx.query("""
-                WITH given AS (
-                    SELECT product_id, sum(quantity)::int AS quantity FROM order_lines
-                     WHERE store_id = \(order.storeID) AND order_id = \(order.orderID)
-                     GROUP BY product_id
-                ), locked AS MATERIALIZED (
-                    SELECT sp.product_id FROM store_products sp
-                     WHERE sp.store_id = \(order.storeID) AND sp.product_id IN (SELECT product_id FROM given)
-                     ORDER BY sp.product_id
-                       FOR UPDATE
-                )
-                UPDATE store_products sp SET reserved = sp.reserved - g.quantity
-                  FROM locked JOIN given g USING (product_id)
-                 WHERE sp.store_id = \(order.storeID) AND sp.product_id = locked.product_id
-                """)
+            try await tx.query(StockMoves.update(
+                storeID: order.storeID,
+                source: """
+                    (SELECT product_id, sum(quantity)::int AS quantity FROM order_lines
+                      WHERE store_id = \(order.storeID) AND order_id = \(order.orderID)
+                      GROUP BY product_id) given
+                    """,
+                set: "reserved = sp.reserved - m.quantity"
+            ))
             try await slots.cancelBooking(storeID: order.storeID, orderID: order.orderID, in: tx)
             try await tx.query("""
                 UPDATE orders SET status = 'cancelled', cancelled_at = \(now) WHERE store_id = \(order.storeID) AND order_id = \(order.orderID)

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Orders
 import Postgres
+import Shelf
 import Slots
 
 extension PickingService {
@@ -29,32 +30,23 @@ extension PickingService {
             guard now >= arrivedAt else { throw PickingError.invalid("The handover cannot be earlier than the customer's arrival.") }
 
             // A product can be both ordered on one line and given as a substitute on
-            // another, so the moves are summed per product before the one UPDATE. Stock
-            // rows are locked in product order, as checkout locks them: in the join's
-            // order, a handover and a checkout sharing two products could deadlock.
-            try await tx.query("""
-                WITH given AS (
-                    SELECT ol.product_id, pl.picked_quantity AS quantity
-                      FROM picking_lines pl
-                      JOIN order_lines ol ON ol.store_id = pl.store_id AND ol.order_id = pl.order_id AND ol.line_no = pl.line_no
-                     WHERE pl.store_id = \(storeID) AND pl.order_id = \(orderID)
-                    UNION ALL
-                    SELECT pl.substitute_product_id, pl.substitute_quantity
-                      FROM picking_lines pl
-                     WHERE pl.store_id = \(storeID) AND pl.order_id = \(orderID) AND pl.substitute_product_id IS NOT NULL
-                ), moves AS (
-                    SELECT product_id, sum(quantity)::int AS quantity FROM given GROUP BY product_id HAVING sum(quantity) > 0
-                ), locked AS MATERIALIZED (
-                    SELECT sp.product_id FROM store_products sp
-                     WHERE sp.store_id = \(storeID) AND sp.product_id IN (SELECT product_id FROM moves)
-                     ORDER BY sp.product_id
-                       FOR UPDATE
-                )
-                UPDATE store_products sp
-                   SET stock_on_hand = sp.stock_on_hand - m.quantity, reserved = sp.reserved - m.quantity
-                  FROM locked JOIN moves m USING (product_id)
-                 WHERE sp.store_id = \(storeID) AND sp.product_id = locked.product_id
-                """)
+            // another, so the moves are summed per product before the one UPDATE.
+            try await tx.query(StockMoves.update(
+                storeID: storeID,
+                source: """
+                    (SELECT product_id, sum(quantity)::int AS quantity FROM (
+                        SELECT ol.product_id, pl.picked_quantity AS quantity
+                          FROM picking_lines pl
+                          JOIN order_lines ol ON ol.store_id = pl.store_id AND ol.order_id = pl.order_id AND ol.line_no = pl.line_no
+                         WHERE pl.store_id = \(storeID) AND pl.order_id = \(orderID)
+                        UNION ALL
+                        SELECT pl.substitute_product_id, pl.substitute_quantity
+                          FROM picking_lines pl
+                         WHERE pl.store_id = \(storeID) AND pl.order_id = \(orderID) AND pl.substitute_product_id IS NOT NULL
+                    ) given GROUP BY product_id HAVING sum(quantity) > 0) moved
+                    """,
+                set: "stock_on_hand = sp.stock_on_hand - m.quantity, reserved = sp.reserved - m.quantity"
+            ))
             try await tx.query("UPDATE orders SET status = 'handed_over' WHERE store_id = \(storeID) AND order_id = \(orderID)")
             try await tx.query("""
                 UPDATE arrivals SET handed_over_at = \(now) WHERE store_id = \(storeID) AND order_id = \(orderID)

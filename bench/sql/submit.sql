@@ -27,8 +27,10 @@
 -- source: Sources/Orders/OrderTimeline.swift
 -- source: Sources/Slots/Bookings.swift
 -- source: Sources/Postgres/PostgresPool.swift
+-- source: Sources/Shelf/StockMoves.swift
 -- covers: Sources/Orders/Checkout.swift placeOrderOnce
 -- covers: Sources/Orders/Checkout.swift reserveStock
+-- covers: Sources/Shelf/StockMoves.swift update
 -- covers: Sources/Orders/Basket.swift loadBasket
 -- covers: Sources/Slots/Bookings.swift insertBooking
 -- bench-only: the pool row of this transaction
@@ -59,18 +61,15 @@ WHERE bl.store_id = :store_id
   AND bl.basket_id = (SELECT basket_id FROM baskets
                        WHERE store_id = :store_id AND token_hash = sha256(convert_to(:token, 'UTF8')) AND expires_at > :now)
 ORDER BY bl.added_at, bl.product_id;
-WITH wanted AS (
-    SELECT w.product_id, w.quantity FROM unnest(:product_ids::bigint[], :quantities::bigint[]) AS w(product_id, quantity)
-), locked AS MATERIALIZED (
+WITH moves AS (SELECT product_id, quantity FROM unnest(:product_ids::bigint[], :quantities::bigint[]) AS w(product_id, quantity)), locked AS MATERIALIZED (
     SELECT sp.product_id FROM store_products sp
-     WHERE sp.store_id = :store_id AND sp.product_id IN (SELECT product_id FROM wanted)
+     WHERE sp.store_id = :store_id AND sp.product_id IN (SELECT product_id FROM moves)
      ORDER BY sp.product_id
        FOR UPDATE
 )
-UPDATE store_products sp SET reserved = sp.reserved + wanted.quantity
-  FROM locked JOIN wanted USING (product_id)
- WHERE sp.store_id = :store_id AND sp.product_id = locked.product_id AND sp.active
-   AND sp.reserved + wanted.quantity <= sp.stock_on_hand
+UPDATE store_products sp SET reserved = sp.reserved + m.quantity
+  FROM locked JOIN moves m USING (product_id)
+ WHERE sp.store_id = :store_id AND sp.product_id = locked.product_id AND sp.active AND sp.reserved + m.quantity <= sp.stock_on_hand
 RETURNING sp.product_id;
 WITH source AS (DELETE FROM slot_holds
      WHERE store_id = :store_id AND hold_id = :hold_id AND expires_at > :now
