@@ -62,16 +62,18 @@ final class ConnectionThread: TaskExecutor, @unchecked Sendable {
             return
         }
         jobs.append(unowned)
-        let wake = sleeping
-        sleeping = false
-        pthread_mutex_unlock(&mutex)
-        if wake { sem_post(&wakeUp) }
+        unlockWakingThread()
     }
 
     /// The thread ends once its queue is empty; the connection that owned it is gone.
     func stop() {
         pthread_mutex_lock(&mutex)
         stopping = true
+        unlockWakingThread()
+    }
+
+    /// With the mutex held: lets it go, then wakes the thread if it sleeps.
+    private func unlockWakingThread() {
         let wake = sleeping
         sleeping = false
         pthread_mutex_unlock(&mutex)
