@@ -5,7 +5,7 @@ import TestSupport
 
 @Suite("Stock moves")
 struct StockMovesTests {
-    /// Moves listed highest product first: `source` in the order a basket or an order gives them.
+    /// A reservation of `moves`, in the order given (as a basket gives them, not sorted).
     static func reserve(_ fixture: CatalogFixture, _ moves: [(product: Int64, quantity: Int)]) -> SQL {
         StockMoves.update(
             storeID: fixture.storeID,
