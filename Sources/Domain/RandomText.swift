@@ -25,7 +25,7 @@ public enum RandomText {
     /// reads and closes /dev/urandom for each one: three system calls per order and per hold.
     public static func uuid() -> UUID {
         var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &bytes) { buffer in arc4random_buf(buffer.baseAddress!, buffer.count) }
+        withUnsafeMutableBytes(of: &bytes, KernelRandom.read)
         bytes.6 = (bytes.6 & 0x0F) | 0x40  // version 4
         bytes.8 = (bytes.8 & 0x3F) | 0x80  // RFC 4122 variant
         return UUID(uuid: bytes)
@@ -51,8 +51,12 @@ struct KernelRandom: RandomNumberGenerator {
     }
 
     private mutating func fill() {
-        // glibc's arc4random_buf: getrandom underneath, one call for the whole buffer.
-        words.withUnsafeMutableBytes { buffer in arc4random_buf(buffer.baseAddress!, buffer.count) }
+        words.withUnsafeMutableBytes(Self.read)
         index = 0
+    }
+
+    /// Fills `buffer` in one call: glibc's arc4random_buf, getrandom underneath.
+    static func read(into buffer: UnsafeMutableRawBufferPointer) {
+        arc4random_buf(buffer.baseAddress!, buffer.count)
     }
 }
